@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { mkdir, open, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createDecryptStream } from "../crypto/format2.ts";
+import { decryptFormat1 } from "../crypto/format1.ts";
+import { detectFormat } from "../crypto/detect.ts";
+import type { KeyLookup } from "../crypto/keys.ts";
+import { ExitCode, SsbError, errorMessage } from "../errors.ts";
+import type { BackupStore } from "../store/store.ts";
+
+/** One object to bring back and where it goes. */
+export interface RestoreTarget {
+  key: string;
+  dest: string;
+}
+
+/** Fails before anything is downloaded if a destination exists and --force was not given. */
+export async function checkDestinations(targets: RestoreTarget[], force: boolean): Promise<void> {
+  for (const { dest } of targets) {
+    const existing = await stat(dest).catch(() => undefined);
+    if (existing?.isDirectory()) {
+      throw new SsbError(`Cannot restore to ${dest}: it is a directory; pass a file path with --to`, {
+        exitCode: ExitCode.usage,
+      });
+    }
+    if (existing && !force) {
+      throw new SsbError(
+        `Not overwriting ${dest}: it exists; pass --force to replace it, or --to PATH to restore elsewhere`,
+        { exitCode: ExitCode.usage },
+      );
+    }
+  }
+}
+
+/**
+ * Restores objects so that each destination appears only once every object is fully
+ * authenticated: each is decrypted into a hidden temporary file beside its destination,
+ * and only when all of them verified are they renamed into place. On any failure every
+ * temporary file is removed and no destination is touched.
+ */
+export async function restoreObjects(opts: {
+  store: BackupStore;
+  targets: RestoreTarget[];
+  lookup: KeyLookup;
+  mode: number;
+  force: boolean;
+}): Promise<{ key: string; dest: string; bytes: number }[]> {
+  await checkDestinations(opts.targets, opts.force);
+  const temps: { target: RestoreTarget; temp: string; bytes: number }[] = [];
+  try {
+    for (const target of opts.targets) {
+      const temp = join(dirname(target.dest), `.${basename(target.dest)}.ssb-${randomBytes(6).toString("hex")}.tmp`);
+      temps.push({ target, temp, bytes: 0 });
+      temps[temps.length - 1]!.bytes = await decryptToFile(opts.store, target.key, opts.lookup, temp, opts.mode);
+    }
+    if (!opts.force) await checkDestinations(opts.targets, false);
+    for (const { target, temp } of temps) await rename(temp, target.dest);
+  } catch (error) {
+    await Promise.all(temps.map(({ temp }) => unlink(temp).catch(() => {})));
+    throw error;
+  }
+  return temps.map(({ target, bytes }) => ({ key: target.key, dest: target.dest, bytes }));
+}
+
+/** Downloads and decrypts one object into `path` (created new, with `mode`); returns its size. */
+async function decryptToFile(
+  store: BackupStore,
+  key: string,
+  lookup: KeyLookup,
+  path: string,
+  mode: number,
+): Promise<number> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const { body } = await store.open(key);
+  const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  let bytes = 0;
+  try {
+    await file.chmod(mode);
+    const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const head = await readHead(chunks, 4);
+    const rest = Readable.from(replay(head, chunks));
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        file.write(chunk).then(() => callback(), callback);
+      },
+    });
+    if (detectFormat(head) === 2) {
+      await pipeline(rest, createDecryptStream(lookup), sink);
+    } else {
+      const whole: Buffer[] = [];
+      for await (const chunk of rest) whole.push(chunk as Buffer);
+      const plain = decryptFormat1(Buffer.concat(whole), lookup);
+      bytes = plain.length;
+      await file.write(plain);
+    }
+    await file.sync();
+  } catch (error) {
+    body.destroy();
+    throw new SsbError(`Cannot restore ${store.url(key)}: ${errorMessage(error)}; nothing was written`, {
+      cause: error,
+    });
+  } finally {
+    await file.close();
+  }
+  return bytes;
+}
+
+/** Reads chunks until at least `size` bytes are at hand (fewer only at the end). */
+async function readHead(chunks: AsyncIterator<Buffer>, size: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  while (length < size) {
+    const next = await chunks.next();
+    if (next.done) break;
+    parts.push(Buffer.from(next.value));
+    length += next.value.length;
+  }
+  return Buffer.concat(parts);
+}
+
+async function* replay(head: Buffer, chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+}
