@@ -83,16 +83,23 @@ export class Format2Reader implements SyncProcessor {
     // The tag failed; trying the other value of the last flag tells an operator why.
     const other = openSegment(key, header, index, !final, sealed);
     if (other && final) throw truncated("before its final segment");
-    if (other) throw new DecryptError(`data after the final segment ${index}: the object was altered`);
+    if (other) {
+      throw new DecryptError(`data after the final segment ${index}: the object was altered`);
+    }
     throw this.#authenticationFailed(index);
   }
 
   #authenticationFailed(index: number): DecryptError {
-    const cause =
-      index === 0
-        ? `the object was altered, is not an ssb backup, or ${keyVariableName(this.#segments!.header.kid)} ` +
-          "is not the key it was written with"
-        : "the object was altered or damaged";
-    return new DecryptError(`authentication failed in segment ${index}: ${cause}`);
+    if (index > 0) {
+      return new DecryptError(
+        `authentication failed in segment ${index}: the object was altered or damaged`,
+      );
+    }
+    // Segment 0 is the first use of the key, so a wrong key shows up here.
+    const variable = keyVariableName(this.#segments!.header.kid);
+    return new DecryptError(
+      "authentication failed in segment 0: the object was altered, is not an ssb backup, " +
+        `or ${variable} is not the key it was written with`,
+    );
   }
 }

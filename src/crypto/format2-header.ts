@@ -42,7 +42,8 @@ export function createFormat2Header(kid: string, segmentSize: number): Format2He
   }
   if (!isValidSegmentSize(segmentSize)) {
     throw new Error(
-      `segment size must be an integer from ${MIN_SEGMENT_SIZE} to ${MAX_SEGMENT_SIZE}, got ${segmentSize}`,
+      `segment size must be an integer from ${MIN_SEGMENT_SIZE} to ${MAX_SEGMENT_SIZE}, ` +
+        `got ${segmentSize}`,
     );
   }
 
@@ -85,7 +86,8 @@ export function parseFormat2Header(buf: Uint8Array): Format2Header | undefined {
   const segmentSize = view.readUInt32BE(at);
   if (!isValidSegmentSize(segmentSize)) {
     throw new DecryptError(
-      `the object header has segment size ${segmentSize}, outside ${MIN_SEGMENT_SIZE}..${MAX_SEGMENT_SIZE}`,
+      `the object header has segment size ${segmentSize}, ` +
+        `outside ${MIN_SEGMENT_SIZE}..${MAX_SEGMENT_SIZE}`,
     );
   }
   at += 4;
@@ -109,6 +111,8 @@ function checkMagic(buf: Uint8Array): void {
       const hex = buf[i]!.toString(16).padStart(2, "0");
       throw new DecryptError(`unsupported format byte 0x${hex}: this ssb cannot read it`);
     }
-    throw new DecryptError("the object does not start with \"SSB\": it is not an ssb format 2 backup");
+    throw new DecryptError(
+      'the object does not start with "SSB": it is not an ssb format 2 backup',
+    );
   }
 }

@@ -11,7 +11,9 @@ export interface SyncProcessor {
  * becomes the stream's error, so a refusal never looks like a clean end. Backpressure is the
  * Transform's own: the next chunk is not taken until the reader has drained the output.
  */
-export function syncTransform(create: (push: (bytes: Uint8Array) => void) => SyncProcessor): Transform {
+export function syncTransform(
+  create: (push: (bytes: Uint8Array) => void) => SyncProcessor,
+): Transform {
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       try {

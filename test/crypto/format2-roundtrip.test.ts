@@ -70,7 +70,8 @@ describe("format 2 writer", () => {
   });
 
   test("writes an empty file as the header and one bare tag", async () => {
-    const object = await runThrough(createEncryptStream({ kid: "v1", key: KEY_V1 }), Buffer.alloc(0));
+    const encryptor = createEncryptStream({ kid: "v1", key: KEY_V1 });
+    const object = await runThrough(encryptor, Buffer.alloc(0));
     expect(object.length).toBe(HEADER_V1 + TAG);
   });
 
@@ -96,7 +97,8 @@ describe("format 2 writer", () => {
   test("accepts a key id of 255 bytes and segment sizes at both limits", async () => {
     const kid = "k".repeat(255);
     for (const segmentSize of [4096, 16 * 1024 * 1024]) {
-      const object = await runThrough(createEncryptStream({ kid, key: KEY_V1, segmentSize }), bytesOf(5));
+      const encryptor = createEncryptStream({ kid, key: KEY_V1, segmentSize });
+      const object = await runThrough(encryptor, bytesOf(5));
       const restored = await runThrough(createDecryptStream(() => KEY_V1), object);
       expect(restored.equals(bytesOf(5))).toBe(true);
     }
