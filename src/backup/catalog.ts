@@ -1,0 +1,114 @@
+import type { Config } from "../config/types.ts";
+import { ConfigError } from "../errors.ts";
+import type { BackupStore } from "../store/store.ts";
+import { type Backup, listBackups } from "./inventory.ts";
+import { displayName, formatBackupTime } from "./naming.ts";
+import { buildSets, isComplete } from "./retention.ts";
+import { buildUnits } from "./units.ts";
+import { formatBytes } from "../report/format.ts";
+
+export interface CatalogBackup {
+  /** Object name without `.enc`, as people see it. */
+  name: string;
+  key: string;
+  time: string;
+  /** Stored (encrypted) size in bytes. */
+  size: number;
+}
+
+export interface CatalogJob {
+  job: string;
+  group?: string;
+  path: string;
+  backups: CatalogBackup[];
+}
+
+export interface CatalogSet {
+  time: string;
+  complete: boolean;
+  /** Member job → object name, for the members this set has. */
+  members: Record<string, string>;
+}
+
+export interface CatalogGroup {
+  group: string;
+  jobs: string[];
+  sets: CatalogSet[];
+}
+
+/** What `ssb ls` shows: every job's backups and every group's sets, newest first. */
+export interface Catalog {
+  bucket: string;
+  jobs: CatalogJob[];
+  groups: CatalogGroup[];
+}
+
+/** Lists the backups of every job, or of one job or group when `only` names it. */
+export async function listCatalog(store: BackupStore, config: Config, only?: string): Promise<Catalog> {
+  let units = buildUnits(config.jobs);
+  if (only) {
+    units = units.filter((u) => u.group === only || u.jobs.some((j) => j.name === only));
+    if (units.length === 0) {
+      const names = config.jobs.map((j) => j.name).join(", ") || "none";
+      throw new ConfigError(`No job or group named "${only}" in ${config.file}; jobs: ${names}`);
+    }
+  }
+  const catalog: Catalog = { bucket: config.s3.bucket, jobs: [], groups: [] };
+  for (const unit of units) {
+    const jobs = unit.group || !only ? unit.jobs : unit.jobs.filter((j) => j.name === only);
+    const backups = new Map<string, Backup[]>();
+    for (const job of jobs) {
+      const found = await listBackups(store, job);
+      backups.set(job.name, found);
+      catalog.jobs.push({
+        job: job.name,
+        group: job.group,
+        path: job.path,
+        backups: found.map((b) => ({
+          name: displayName(b.key),
+          key: b.key,
+          time: formatBackupTime(b.time),
+          size: b.size,
+        })),
+      });
+    }
+    if (unit.group) {
+      const members = unit.jobs.map((j) => j.name);
+      const sets = buildSets(members, backups).sort((a, b) => b.time.getTime() - a.time.getTime());
+      catalog.groups.push({
+        group: unit.group,
+        jobs: members,
+        sets: sets.map((set) => ({
+          time: formatBackupTime(set.time),
+          complete: isComplete(set, members),
+          members: Object.fromEntries([...set.members].map(([job, key]) => [job, displayName(key)])),
+        })),
+      });
+    }
+  }
+  return catalog;
+}
+
+/** The catalog as aligned text for a terminal. */
+export function formatCatalog(catalog: Catalog): string {
+  const lines: string[] = [];
+  for (const job of catalog.jobs) {
+    const heading = `${job.job}${job.group ? ` (group ${job.group})` : ""}: ${job.path}`;
+    lines.push(heading);
+    if (job.backups.length === 0) lines.push("  no backups");
+    for (const b of job.backups) lines.push(`  ${b.time}  ${formatBytes(b.size).padStart(9)}  ${b.name}`);
+    lines.push("");
+  }
+  for (const group of catalog.groups) {
+    lines.push(`group ${group.group}: ${group.jobs.join(", ")}`);
+    if (group.sets.length === 0) lines.push("  no sets");
+    for (const set of group.sets) {
+      const have = Object.keys(set.members).length;
+      const state = set.complete ? "complete" : `INCOMPLETE (${have}/${group.jobs.length})`;
+      lines.push(`  ${set.time}  ${state}`);
+    }
+    lines.push("");
+  }
+  if (lines.length === 0) lines.push("No jobs in the config.", "");
+  return `${lines.join("\n")}`;
+}

@@ -1,0 +1,74 @@
+import { homedir } from "node:os";
+import { loadConfig } from "../config/load.ts";
+import { loadKeys, lookupKey } from "../config/keys.ts";
+import type { Config } from "../config/types.ts";
+import type { KeyLookup } from "../crypto/keys.ts";
+import { createLogger, type Logger } from "../report/logger.ts";
+import type { BackupStore } from "../store/store.ts";
+
+export interface Context {
+  config: Config;
+  /** The env file that was loaded, if any. */
+  envFile?: string;
+  keys: ReturnType<typeof loadKeys>;
+  lookup: KeyLookup;
+  log: Logger;
+}
+
+/**
+ * What every command starts with: env file, config and keys loaded and checked, and a
+ * logger that redacts every key and credential it could ever be handed. A problem that
+ * stops everything throws a ConfigError (exit 2) before anything touches the bucket.
+ */
+export async function loadContext(
+  args: { config?: string; "env-file"?: string; verbose?: boolean; quiet?: boolean; json?: boolean },
+  opts: { logFile: boolean; keys?: boolean },
+): Promise<Context> {
+  const { config, envFile } = await loadConfig({
+    configPath: args.config,
+    envFile: args["env-file"],
+    cwd: process.cwd(),
+    home: homedir(),
+    env: process.env,
+  });
+  // Listing needs no keys, so a server holding only S3 credentials can still see what exists.
+  const keys = opts.keys === false ? noKeys() : loadKeys(process.env);
+  const log = createLogger({
+    level: config.logging.level,
+    file: opts.logFile ? config.logging.file : undefined,
+    maxSize: config.logging.maxSize,
+    maxFiles: config.logging.maxFiles,
+    quiet: args.quiet,
+    verbose: args.verbose,
+    json: args.json,
+    secrets: secretValues(keys),
+  });
+  log.debug(`config: ${config.file}${envFile ? `, env file: ${envFile}` : ""}`);
+  return { config, envFile, keys, lookup: (kid) => lookupKey(keys, kid), log };
+}
+
+function noKeys(): ReturnType<typeof loadKeys> {
+  try {
+    return loadKeys(process.env);
+  } catch {
+    return { primary: "", keys: new Map() } as unknown as ReturnType<typeof loadKeys>;
+  }
+}
+
+/** Every value that must never reach a log line or a page. */
+function secretValues(keys: ReturnType<typeof loadKeys>): string[] {
+  const env = process.env;
+  const values = [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.SMTP_PASS, env.SMTP_URL];
+  for (const key of keys.keys.values()) values.push(Buffer.from(key).toString("hex"));
+  for (const [name, value] of Object.entries(env)) if (name.startsWith("KEY_")) values.push(value);
+  return values.filter((v): v is string => typeof v === "string" && v.length >= 6);
+}
+
+/** The encrypted store for the configured bucket; the S3 SDK loads only here. */
+export async function openStore(config: Config): Promise<BackupStore> {
+  const [{ createS3Client }, { BackupStore }] = await Promise.all([
+    import("../store/client.ts"),
+    import("../store/store.ts"),
+  ]);
+  return new BackupStore(createS3Client(config.s3), config.s3.bucket);
+}

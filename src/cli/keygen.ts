@@ -1,0 +1,22 @@
+import { defineCommand } from "citty";
+import { generateKeyHex } from "../crypto/keygen.ts";
+
+export default defineCommand({
+  meta: {
+    name: "keygen",
+    description: "Print a new random 256-bit key as 64 hex characters (to stdout; the hint goes to stderr)",
+  },
+  args: {
+    id: { type: "string", description: "Key id to show in the hint", default: "v1", valueHint: "ID" },
+  },
+  run: ({ args }) => {
+    process.stdout.write(`${generateKeyHex()}\n`);
+    if (process.stderr.isTTY) {
+      const variable = `KEY_${args.id.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
+      process.stderr.write(
+        `Store it as ${variable}=<key> in the server's env file (mode 0600) and set PRIMARY_KEY=${args.id}.\n` +
+          "Keep a copy outside the server: without the key, the backups cannot be restored.\n",
+      );
+    }
+  },
+});
