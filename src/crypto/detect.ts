@@ -1,0 +1,53 @@
+import type { Transform } from "node:stream";
+
+import { decryptFormat1 } from "./format1.ts";
+import { Format2Reader } from "./format2-decrypt.ts";
+import { FORMAT2_MAGIC } from "./format2-header.ts";
+import type { KeyLookup } from "./keys.ts";
+import { syncTransform } from "./sync-transform.ts";
+
+/**
+ * The format of an object from its first bytes (pass at least four): 2 when it starts with
+ * "SSB" 0x02, else 1, whose first byte is a key id length.
+ */
+export function detectFormat(firstBytes: Uint8Array): 1 | 2 {
+  if (firstBytes.length < FORMAT2_MAGIC.length) return 1;
+  return FORMAT2_MAGIC.every((byte, i) => firstBytes[i] === byte) ? 2 : 1;
+}
+
+/**
+ * A Transform that decrypts an object of either format: format 2 segment by segment, format
+ * 1 only once the whole object has arrived, since that layout cannot be read in parts. It
+ * errors with a DecryptError on every refusal, like createDecryptStream.
+ */
+export function createRestoreStream(lookup: KeyLookup): Transform {
+  return syncTransform((push) => {
+    let start: Buffer[] = [];
+    let startLength = 0;
+    let format2: Format2Reader | undefined;
+    let format1: Buffer[] | undefined;
+
+    return {
+      write(chunk) {
+        if (format2) return format2.write(chunk);
+        if (format1) return void format1.push(chunk);
+
+        start.push(chunk);
+        startLength += chunk.length;
+        if (startLength < FORMAT2_MAGIC.length) return;
+        const head = Buffer.concat(start);
+        start = [];
+        if (detectFormat(head) === 2) {
+          format2 = new Format2Reader(lookup, push);
+          format2.write(head);
+        } else {
+          format1 = [head];
+        }
+      },
+      end() {
+        if (format2) return format2.end();
+        push(decryptFormat1(Buffer.concat(format1 ?? start), lookup));
+      },
+    };
+  });
+}
