@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { dlopen, FFIType, read } from "bun:ffi";
+import { dlopen, FFIType, type Pointer, read } from "bun:ffi";
 import { ExitCode, SsbError, errorMessage } from "../errors.ts";
 import { formatBackupTime } from "./naming.ts";
 
@@ -74,12 +74,12 @@ function loadLibc(): Libc {
   for (const name of names) {
     try {
       const lib = dlopen(name, symbols);
-      const errnoAt = lib.symbols[errnoSymbol] as () => number | null;
+      const errnoAt = lib.symbols[errnoSymbol] as () => Pointer | null;
       libc = {
         flock: (fd, operation) => lib.symbols.flock(fd, operation) as number,
         errno: () => {
           const pointer = errnoAt();
-          return pointer ? read.i32(pointer as never, 0) : 0;
+          return pointer ? read.i32(pointer, 0) : 0;
         },
         wouldBlock: darwin ? 35 : 11,
       };
@@ -200,8 +200,12 @@ export function acquireRunLock(path: string, options: { config?: string } = {}):
     startedAt: formatBackupTime(new Date()),
     ...(options.config ? { config: options.config } : {}),
   };
-  ftruncateSync(fd, 0);
-  writeSync(fd, `${JSON.stringify(holder)}\n`, 0);
+  try {
+    ftruncateSync(fd, 0);
+    writeSync(fd, `${JSON.stringify(holder)}\n`, 0);
+  } catch {
+    // The lock holds without the details (a full disk, say); a second run just names no pid.
+  }
 
   let held = true;
   return {
