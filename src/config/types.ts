@@ -63,8 +63,15 @@ export interface ReportingSettings {
 export interface ConfigProblem {
   path: string;
   message: string;
-  /** The job the problem disables; absent for a problem that stops the whole run. */
+  /**
+   * The job the problem disables (its name, or `jobs[3]` when it has none). Absent for a
+   * problem that concerns the whole file: in `Config.problems` that is a warning that
+   * disables nothing (an unknown key, a broken policy no job uses); in a thrown
+   * `ConfigProblemsError` it is what stopped the run.
+   */
   job?: string;
+  /** The config file as shown to the operator (relative to the working directory when inside it). */
+  file?: string;
 }
 
 /** A loaded config: the settings, the jobs that are valid, and every problem found. */
