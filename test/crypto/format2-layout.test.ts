@@ -34,7 +34,7 @@ function readByHand(object: Buffer, masterKey: Uint8Array): Buffer[] {
 }
 
 describe("format 2 layout", () => {
-  test.each([
+  test.each<{ size: number; segments: number[] }>([
     { size: 0, segments: [0] },
     { size: 4096, segments: [4096] },
     { size: 4097, segments: [4096, 1] },
