@@ -1,4 +1,4 @@
-import { chmod, mkdirSync } from "node:fs";
+import { chmod, existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { basename, dirname, resolve, sep } from "node:path";
 import { createConsola, type ConsolaInstance, type ConsolaReporter, type LogObject } from "consola";
 import { createStream, type RotatingFileStream } from "rotating-file-stream";
@@ -165,9 +165,10 @@ interface LogFile {
   close(): Promise<void>;
 }
 
-// The file side: a rotating-file-stream. The process is short-lived (cron), so rotation by
-// day happens at start-up when the current file was last written on an earlier UTC day;
-// a process running across midnight rotates on the library's timer as well.
+// The file side: rotating-file-stream in logrotate style: `ssb.log` is written, old files
+// are `ssb.log.1` (newest) to `ssb.log.<maxFiles>`. It rotates by size, and at local
+// midnight while a process runs; cron processes are short, so a file last written on an
+// earlier day is rotated here at start-up.
 function openLogFile(
   file: string,
   maxSize: number,
@@ -176,24 +177,25 @@ function openLogFile(
 ): LogFile | undefined {
   const path = resolve(file);
   const folder = dirname(path);
-  const name = basename(path);
+  const keep = Math.max(1, Math.floor(maxFiles));
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
     report(`Failed to create the log folder ${folder}: ${errorMessage(error)}; logging to the console only`);
     return undefined;
   }
+  try {
+    rotateIfFromEarlierDay(path, keep);
+  } catch (error) {
+    report(`Failed to rotate the log file ${path}: ${errorMessage(error)}; appending to it`);
+  }
 
   let failed = false;
-  const stream: RotatingFileStream = createStream(rotatedName(name), {
+  const stream: RotatingFileStream = createStream(basename(path), {
     path: folder + sep,
     size: `${Math.max(1, Math.floor(maxSize))}B`,
     interval: "1d",
-    intervalBoundary: true,
-    intervalUTC: true,
-    initialRotation: true,
-    maxFiles: Math.max(1, Math.floor(maxFiles)),
-    history: `.${name}.history`,
+    rotate: keep,
     mode: 0o600,
   });
   // A file created by an older version or by hand keeps its mode on open; tighten it.
@@ -222,13 +224,16 @@ function openLogFile(
   };
 }
 
-// `ssb.log` stays the live file; rotated ones are `ssb.log.2026-12-03.1`, `.2`, … named
-// after the UTC day their lines belong to, numbered when size rotates more than once a day.
-function rotatedName(name: string) {
-  return (time: number | Date | null, index?: number): string => {
-    if (time === null) return name;
-    const day = new Date(time).toISOString().slice(0, 10);
-    return `${name}.${day}.${index ?? 1}`;
-  };
+function rotateIfFromEarlierDay(path: string, keep: number): void {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return;
+  }
+  if (stats.size === 0 || stats.mtime.toDateString() === new Date().toDateString()) return;
+  for (let i = keep - 1; i >= 1; i--) {
+    if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
+  }
+  renameSync(path, `${path}.1`);
 }
-
