@@ -1,7 +1,8 @@
 import { createDecipheriv, createSecretKey } from "node:crypto";
 
 import { DecryptError } from "../errors.ts";
-import { decodeKid, type KeyLookup, keyVariableName, requireKey } from "./keys.ts";
+import { keyVariableName } from "../config/keys.ts";
+import { decodeKid, type KeyLookup, requireKey } from "./keys.ts";
 
 const IV_BYTES = 16;
 const TAG_BYTES = 16;

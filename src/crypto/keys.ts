@@ -1,3 +1,5 @@
+// The config module reads the keys, so it alone decides which variable holds a key id.
+import { keyVariableName } from "../config/keys.ts";
 import { DecryptError } from "../errors.ts";
 
 /** Size in bytes of every master key. */
@@ -8,14 +10,6 @@ export const MASTER_KEY_BYTES = 32;
  * The config module builds it from the `KEY_<ID>` environment variables.
  */
 export type KeyLookup = (kid: string) => Uint8Array | undefined;
-
-/**
- * Name of the environment variable that holds a key id's key: `v1` → `KEY_V1`,
- * `2025-q4-key` → `KEY_2025_Q4_KEY` (characters a variable name cannot hold become `_`).
- */
-export function keyVariableName(kid: string): string {
-  return `KEY_${kid.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
-}
 
 /**
  * A key id quoted for a one-line message. Key ids read from an object are not trusted, so

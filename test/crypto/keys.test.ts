@@ -1,17 +1,6 @@
 import { describe, expect, test } from "bun:test";
 
-import { keyVariableName, quoteKid } from "../../src/crypto/keys.ts";
-
-describe("keyVariableName", () => {
-  test.each([
-    { kid: "v1", variable: "KEY_V1" },
-    { kid: "2025-q4-key", variable: "KEY_2025_Q4_KEY" },
-    { kid: "prod.main", variable: "KEY_PROD_MAIN" },
-    { kid: "a b", variable: "KEY_A_B" },
-  ])("names $variable for key id $kid", ({ kid, variable }) => {
-    expect(keyVariableName(kid)).toBe(variable);
-  });
-});
+import { quoteKid } from "../../src/crypto/keys.ts";
 
 describe("quoteKid", () => {
   test.each([
