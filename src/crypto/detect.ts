@@ -29,8 +29,14 @@ export function createRestoreStream(lookup: KeyLookup): Transform {
 
     return {
       write(chunk) {
-        if (format2) return format2.write(chunk);
-        if (format1) return void format1.push(chunk);
+        if (format2) {
+          format2.write(chunk);
+          return;
+        }
+        if (format1) {
+          format1.push(chunk);
+          return;
+        }
 
         start.push(chunk);
         startLength += chunk.length;
@@ -45,8 +51,8 @@ export function createRestoreStream(lookup: KeyLookup): Transform {
         }
       },
       end() {
-        if (format2) return format2.end();
-        push(decryptFormat1(Buffer.concat(format1 ?? start), lookup));
+        if (format2) format2.end();
+        else push(decryptFormat1(Buffer.concat(format1 ?? start), lookup));
       },
     };
   });

@@ -49,7 +49,8 @@ export function sealSegment(
   plaintext: Uint8Array,
 ): [Buffer, Buffer] {
   const cipher = createCipheriv("aes-256-gcm", key, segmentNonce(header.noncePrefix, index, last));
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const ciphertext = cipher.update(plaintext);
+  cipher.final(); // GCM is a stream mode: final() only computes the tag and returns no bytes.
   return [ciphertext, cipher.getAuthTag()];
 }
 
