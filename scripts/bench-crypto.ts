@@ -78,7 +78,8 @@ const wallSeconds = (performance.now() - start) / 1000;
 if (restored !== totalMiB * MiB) {
   throw new Error(`restored ${restored} bytes, expected ${totalMiB * MiB}`);
 }
-const rate = (seconds: number) => `${(totalMiB / seconds).toFixed(0)} MiB/s (${seconds.toFixed(2)} s)`;
+const rate = (seconds: number) =>
+  `${(totalMiB / seconds).toFixed(0)} MiB/s (${seconds.toFixed(2)} s)`;
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
 
 console.log(`plaintext            ${totalMiB} MiB in 1 MiB chunks, 1 MiB segments`);
