@@ -1,10 +1,10 @@
 import type { Transform } from "node:stream";
 import type { KeyObject } from "node:crypto";
 
+import { keyVariableName } from "../config/keys.ts";
 import { DecryptError } from "../errors.ts";
 import { type Format2Header, parseFormat2Header } from "./format2-header.ts";
 import { deriveObjectKey, MAX_SEGMENTS, openSegment, TAG_BYTES } from "./format2-segment.ts";
-import { keyVariableName } from "../config/keys.ts";
 import { type KeyLookup, requireKey } from "./keys.ts";
 import { Segmenter } from "./segmenter.ts";
 import { type SyncProcessor, syncTransform } from "./sync-transform.ts";
