@@ -8,3 +8,4 @@ export { validateConfig, type ValidateOptions } from "./validate.ts";
 export { loadKeys, lookupKey, keyVariableName, type KeyRing } from "./keys.ts";
 export { parseSize, isTimeZone, POLICY_DEFAULTS, DEFAULTS } from "./schema.ts";
 export type * from "./types.ts";
+export { inspectSetup, type SetupReport } from "./inspect.ts";

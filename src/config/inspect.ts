@@ -1,0 +1,80 @@
+import { ConfigError } from "../errors.ts";
+import { keyVariableName, loadKeys } from "./keys.ts";
+import { loadConfig, type LoadOptions } from "./load.ts";
+import { describePolicy } from "./policies.ts";
+import { ConfigProblemsError, formatProblem } from "./problems.ts";
+import type { Config, ConfigProblem } from "./types.ts";
+
+/** What `ssb check` prints: the setup as loaded, and every problem in it. Never a key value. */
+export interface SetupReport {
+  file?: string;
+  envFile?: string;
+  tried: string[];
+  jobs: { name: string; group?: string; policy: string }[];
+  keyIds: string[];
+  primaryKey?: string;
+  /** Fatal, per-job and warnings alike; empty when all is well. */
+  problems: ConfigProblem[];
+  /** The report for people, one line each. */
+  lines: string[];
+}
+
+/**
+ * Load the config and the keys like a run would, but collect what is wrong instead of
+ * stopping at the first ConfigError, so one `ssb check` shows every problem.
+ */
+export async function inspectSetup(opts: LoadOptions = {}): Promise<SetupReport> {
+  const env = opts.env ?? process.env;
+  const report: SetupReport = { tried: [], jobs: [], keyIds: [], problems: [], lines: [] };
+
+  let config: Config | undefined;
+  try {
+    const loaded = await loadConfig({ ...opts, env });
+    config = loaded.config;
+    Object.assign(report, { file: config.file, tried: loaded.tried, problems: [...config.problems] });
+    if (loaded.envFile) report.envFile = loaded.envFile;
+  } catch (error) {
+    report.problems.push(...problemsOf(error, "config"));
+  }
+
+  try {
+    const ring = loadKeys(env);
+    report.keyIds = [...ring.keys.keys()];
+    report.primaryKey = ring.primary;
+  } catch (error) {
+    report.problems.push(...problemsOf(error, "environment"));
+  }
+
+  report.jobs = (config?.jobs ?? []).map((job) => ({
+    name: job.name,
+    ...(job.group !== undefined && { group: job.group }),
+    policy: job.policyName ?? describePolicy(job.policy),
+  }));
+  report.lines = describe(report, config);
+  return report;
+}
+
+function problemsOf(error: unknown, path: string): ConfigProblem[] {
+  if (error instanceof ConfigProblemsError) return error.problems;
+  if (error instanceof ConfigError) return [{ path, message: error.message }];
+  throw error;
+}
+
+function describe(report: SetupReport, config: Config | undefined): string[] {
+  const lines: string[] = [];
+  if (report.file) lines.push(`config: ${report.file}`);
+  if (report.envFile) lines.push(`env file: ${report.envFile}`);
+  if (config) lines.push(`bucket: ${config.s3.bucket}${config.s3.endpoint ? ` at ${config.s3.endpoint}` : ""}`);
+  for (const job of report.jobs) {
+    lines.push(`job ${job.name}: ${job.policy}${job.group ? `, group ${job.group}` : ""}`);
+  }
+  if (report.keyIds.length > 0) {
+    const primary = report.primaryKey === undefined ? undefined : keyVariableName(report.primaryKey);
+    const ids = report.keyIds.map((id) => (keyVariableName(id) === primary ? `${id} (primary)` : id));
+    lines.push(`keys: ${ids.join(", ")}`);
+  }
+  lines.push(...report.problems.map(formatProblem));
+  const count = report.problems.length;
+  lines.push(count === 0 ? "no problems found" : `${count} problem${count === 1 ? "" : "s"} found`);
+  return lines;
+}
