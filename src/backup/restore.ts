@@ -2,11 +2,9 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { Readable, Writable } from "node:stream";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createDecryptStream } from "../crypto/format2.ts";
-import { decryptFormat1 } from "../crypto/format1.ts";
-import { detectFormat } from "../crypto/detect.ts";
+import { createRestoreStream } from "../crypto/detect.ts";
 import type { KeyLookup } from "../crypto/keys.ts";
 import { ExitCode, SsbError, errorMessage } from "../errors.ts";
 import type { BackupStore } from "../store/store.ts";
@@ -79,24 +77,13 @@ async function decryptToFile(
   let bytes = 0;
   try {
     await file.chmod(mode);
-    const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    const head = await readHead(chunks, 4);
-    const rest = Readable.from(replay(head, chunks));
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
         file.write(chunk).then(() => callback(), callback);
       },
     });
-    if (detectFormat(head) === 2) {
-      await pipeline(rest, createDecryptStream(lookup), sink);
-    } else {
-      const whole: Buffer[] = [];
-      for await (const chunk of rest) whole.push(chunk as Buffer);
-      const plain = decryptFormat1(Buffer.concat(whole), lookup);
-      bytes = plain.length;
-      await file.write(plain);
-    }
+    await pipeline(body, createRestoreStream(lookup), sink);
     await file.sync();
   } catch (error) {
     body.destroy();
@@ -107,22 +94,4 @@ async function decryptToFile(
     await file.close();
   }
   return bytes;
-}
-
-/** Reads chunks until at least `size` bytes are at hand (fewer only at the end). */
-async function readHead(chunks: AsyncIterator<Buffer>, size: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  while (length < size) {
-    const next = await chunks.next();
-    if (next.done) break;
-    parts.push(Buffer.from(next.value));
-    length += next.value.length;
-  }
-  return Buffer.concat(parts);
-}
-
-async function* replay(head: Buffer, chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length > 0) yield head;
-  for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
 }

@@ -1,0 +1,61 @@
+/** Small builders shared by the runner, restore and prune tests; all I/O stays real. */
+import { randomBytes } from "node:crypto";
+import type { Config, Job, Policy } from "../../src/config/types.ts";
+import type { RunLog } from "../../src/backup/run.ts";
+import { BackupStore } from "../../src/store/store.ts";
+import { createTestS3Client, useMinio } from "../helpers/minio.ts";
+
+export const defaultPolicy: Policy = {
+  frequency: "daily",
+  onChangeOnly: false,
+  retentionCount: 7,
+  parallel: true,
+};
+
+/** A job for `path`, named after it unless told otherwise. */
+export function job(name: string, path: string, extra: Partial<Job> & { policy?: Partial<Policy> } = {}): Job {
+  return { name, path, s3KeyPrefix: "", ...extra, policy: { ...defaultPolicy, ...extra.policy } };
+}
+
+/** A loaded config as the config module would return it, without a file on disk. */
+export function config(bucket: string, jobs: Job[], extra: Partial<Config> = {}): Config {
+  return {
+    file: "/test/config.toml",
+    s3: { bucket, region: "us-east-1", forcePathStyle: true, checksums: "WHEN_REQUIRED" },
+    logging: { level: "info", maxSize: 1 << 20, maxFiles: 2 },
+    reporting: { errorRecipients: [] },
+    limits: { maxJobs: 2 },
+    timezone: "UTC",
+    problems: [],
+    jobs,
+    ...extra,
+  };
+}
+
+/** Fresh random keys under the given ids; the first is primary unless told otherwise. */
+export function keyRing(kids: string[], primary = kids[0]!): { primary: string; keys: Map<string, Uint8Array> } {
+  return { primary, keys: new Map(kids.map((kid) => [kid, new Uint8Array(randomBytes(32))])) };
+}
+
+/** A store on a fresh, empty bucket of the test MinIO. */
+export async function freshStore(): Promise<BackupStore> {
+  const minio = await useMinio();
+  return new BackupStore(createTestS3Client(minio), await minio.newBucket());
+}
+
+/** A log that keeps its lines, so tests can read what the operator would have seen. */
+export function memoryLog(): RunLog & { lines: string[] } {
+  const lines: string[] = [];
+  const add = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+  return { lines, error: add("error"), warn: add("warn"), info: add("info"), success: add("success"), debug: add("debug") };
+}
+
+/** A clock that starts at `iso` and moves only when told. */
+export function clock(iso: string): { now: () => Date; advance(ms: number): void; set(iso: string): void } {
+  let current = new Date(iso).getTime();
+  return {
+    now: () => new Date(current),
+    advance: (ms) => void (current += ms),
+    set: (next) => void (current = new Date(next).getTime()),
+  };
+}
