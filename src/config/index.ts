@@ -1,7 +1,12 @@
 /** Everything the commands need from the config module. */
 export { loadConfig, type LoadedConfig, type LoadOptions } from "./load.ts";
 export { formatProblem, formatProblems, ConfigProblemsError } from "./problems.ts";
-export { locateConfig, defaultConfigPaths, type LocatedConfig, type LocateOptions } from "./locate.ts";
+export {
+  locateConfig,
+  defaultConfigPaths,
+  type LocatedConfig,
+  type LocateOptions,
+} from "./locate.ts";
 export { loadEnvFiles, pickEnvFile, type EnvFileOptions } from "./env.ts";
 export { readConfigFile, parseConfigText, configFormat, type ConfigFormat } from "./parse.ts";
 export { validateConfig, type ValidateOptions } from "./validate.ts";

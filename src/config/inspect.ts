@@ -31,7 +31,9 @@ export async function inspectSetup(opts: LoadOptions = {}): Promise<SetupReport>
   try {
     const loaded = await loadConfig({ ...opts, env });
     config = loaded.config;
-    Object.assign(report, { file: config.file, tried: loaded.tried, problems: [...config.problems] });
+    report.file = config.file;
+    report.tried = loaded.tried;
+    report.problems.push(...config.problems);
     if (loaded.envFile) report.envFile = loaded.envFile;
   } catch (error) {
     report.problems.push(...problemsOf(error, "config"));
@@ -64,13 +66,18 @@ function describe(report: SetupReport, config: Config | undefined): string[] {
   const lines: string[] = [];
   if (report.file) lines.push(`config: ${report.file}`);
   if (report.envFile) lines.push(`env file: ${report.envFile}`);
-  if (config) lines.push(`bucket: ${config.s3.bucket}${config.s3.endpoint ? ` at ${config.s3.endpoint}` : ""}`);
+  if (config) {
+    const at = config.s3.endpoint ? ` at ${config.s3.endpoint}` : "";
+    lines.push(`bucket: ${config.s3.bucket}${at}`);
+  }
   for (const job of report.jobs) {
     lines.push(`job ${job.name}: ${job.policy}${job.group ? `, group ${job.group}` : ""}`);
   }
   if (report.keyIds.length > 0) {
-    const primary = report.primaryKey === undefined ? undefined : keyVariableName(report.primaryKey);
-    const ids = report.keyIds.map((id) => (keyVariableName(id) === primary ? `${id} (primary)` : id));
+    const primary = report.primaryKey && keyVariableName(report.primaryKey);
+    const ids = report.keyIds.map((id) =>
+      keyVariableName(id) === primary ? `${id} (primary)` : id,
+    );
     lines.push(`keys: ${ids.join(", ")}`);
   }
   lines.push(...report.problems.map(formatProblem));

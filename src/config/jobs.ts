@@ -52,7 +52,10 @@ function readEntry(raw: unknown, index: number, context: JobContext): Entry {
   const at = ["jobs", index];
   const entry: Entry = { index, s3KeyPrefix: "", problems: [] };
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    entry.problems.push({ path: fieldPath(at), message: `must be a table with name and path, not ${describeValue(raw)}` });
+    entry.problems.push({
+      path: fieldPath(at),
+      message: `must be a table with name and path, not ${describeValue(raw)}`,
+    });
     return entry;
   }
 
@@ -65,7 +68,9 @@ function readEntry(raw: unknown, index: number, context: JobContext): Entry {
   if (typeof fields.path === "string" && fields.path.trim()) {
     entry.path = resolveConfigPath(fields.path, context.file, context.home);
   }
-  if (typeof fields.s3KeyPrefix === "string") entry.s3KeyPrefix = fields.s3KeyPrefix.replace(/^\/+/, "");
+  if (typeof fields.s3KeyPrefix === "string") {
+    entry.s3KeyPrefix = fields.s3KeyPrefix.replace(/^\/+/, "");
+  }
   if (typeof fields.group === "string" && fields.group.trim()) entry.group = fields.group.trim();
 
   resolvePolicy(entry, fields.policy, context.policies);
@@ -84,7 +89,10 @@ function resolvePolicy(entry: Entry, raw: unknown, named: NamedPolicies): void {
       entry.policy = policy;
       entry.policyName = raw;
     } else if (brokenAt) {
-      entry.problems.push({ path: fieldPath(at), message: `policy "${raw}" is invalid (see ${brokenAt})` });
+      entry.problems.push({
+        path: fieldPath(at),
+        message: `policy "${raw}" is invalid (see ${brokenAt})`,
+      });
     } else {
       const known = [...named.valid.keys(), ...named.broken.keys()];
       const choice = known.length > 0 ? `, or use one of ${known.join(", ")}` : "";
@@ -156,7 +164,9 @@ function checkGroups(entries: Entry[]): void {
       for (const member of members) {
         member.problems.push({
           path: fieldPath(["jobs", member.index, "policy"]),
-          message: `members of group "${group}" have different policies (${listing.join("; ")}); give them one policy`,
+          message:
+            `members of group "${group}" have different policies ` +
+            `(${listing.join("; ")}); give them one policy`,
         });
       }
     }
@@ -166,7 +176,9 @@ function checkGroups(entries: Entry[]): void {
       for (const member of members) {
         member.problems.push({
           path: fieldPath(["jobs", member.index, "group"]),
-          message: `group "${group}" has the same name as ${describeEntry(namesake)}; rename the group or the job`,
+          message:
+            `group "${group}" has the same name as ${describeEntry(namesake)}; ` +
+            "rename the group or the job",
         });
       }
     }
@@ -184,8 +196,12 @@ function checkGroups(entries: Entry[]): void {
   }
 }
 
-/** Entries sharing a key, in file order; only sets larger than `minSize`, undefined keys ignored. */
-function groupBy(entries: Entry[], key: (entry: Entry) => string | undefined, minSize = 2): Entry[][] {
+/** Entries sharing a key, in file order: sets of at least `minSize`; undefined keys ignored. */
+function groupBy(
+  entries: Entry[],
+  key: (entry: Entry) => string | undefined,
+  minSize = 2,
+): Entry[][] {
   const sets = new Map<string, Entry[]>();
   for (const entry of entries) {
     const value = key(entry);

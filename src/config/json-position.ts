@@ -9,6 +9,8 @@ export interface JsonSyntaxError {
   reason: string;
 }
 
+const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/;
+
 class Stop {
   constructor(
     readonly offset: number,
@@ -22,7 +24,8 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
   const fail = (reason: string): never => {
     throw new Stop(i, reason);
   };
-  const found = () => (i < text.length ? `unexpected ${JSON.stringify(text[i])}` : "unexpected end of file");
+  const found = () =>
+    i < text.length ? `unexpected ${JSON.stringify(text[i])}` : "unexpected end of file";
   const skipSpace = () => {
     while (i < text.length && " \t\r\n".includes(text[i]!)) i++;
   };
@@ -61,7 +64,7 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
     });
     if (char === "[") return container("]", value);
     if (char === '"') return string();
-    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i));
+    const literal = LITERAL.exec(text.slice(i));
     if (!literal) fail(`${found()}, expected a value`);
     i += literal![0].length;
   };

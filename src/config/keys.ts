@@ -43,11 +43,15 @@ export function loadKeys(env: Record<string, string | undefined>): KeyRing {
   for (const [variable, value] of Object.entries(env)) {
     if (!variable.startsWith("KEY_") || value === undefined) continue;
     const kid = normaliseKid(variable.slice("KEY_".length));
-    if (kid === "") throw new ConfigError(`${variable} names no key id; rename it KEY_<ID>, e.g. KEY_V1`);
+    if (kid === "") {
+      throw new ConfigError(`${variable} names no key id; rename it KEY_<ID>, e.g. KEY_V1`);
+    }
 
     const earlier = variables.get(kid);
     if (earlier) {
-      throw new ConfigError(`${earlier} and ${variable} both hold key id "${kid}"; keep only one of them`);
+      throw new ConfigError(
+        `${earlier} and ${variable} both hold key id "${kid}"; keep only one of them`,
+      );
     }
     keys.set(kid, parseHexKey(variable, value));
     variables.set(kid, variable);
@@ -55,7 +59,8 @@ export function loadKeys(env: Record<string, string | undefined>): KeyRing {
 
   if (keys.size === 0) {
     throw new ConfigError(
-      `no encryption key in the environment; set KEY_<ID> to 64 hex characters (${KEYGEN}) and PRIMARY_KEY to its id`,
+      "no encryption key in the environment; set KEY_<ID> to 64 hex characters " +
+        `(${KEYGEN}) and PRIMARY_KEY to its id`,
     );
   }
 
@@ -63,7 +68,8 @@ export function loadKeys(env: Record<string, string | undefined>): KeyRing {
   if (!named) {
     if (keys.size === 1) return { primary: [...keys.keys()][0]!, keys };
     throw new ConfigError(
-      `PRIMARY_KEY is not set and there are ${keys.size} keys (${[...variables.values()].join(", ")}); ` +
+      `PRIMARY_KEY is not set and there are ${keys.size} keys ` +
+        `(${[...variables.values()].join(", ")}); ` +
         "set PRIMARY_KEY to the id of the key new backups should use",
     );
   }
@@ -73,7 +79,8 @@ export function loadKeys(env: Record<string, string | undefined>): KeyRing {
   }
   if (!keys.has(normaliseKid(named))) {
     throw new ConfigError(
-      `PRIMARY_KEY names key id "${named}" but ${keyVariableName(named)} is not set; set it (${KEYGEN}) ` +
+      `PRIMARY_KEY names key id "${named}" but ${keyVariableName(named)} is not set; ` +
+        `set it (${KEYGEN}) ` +
         `or point PRIMARY_KEY at one of ${[...keys.keys()].join(", ")}`,
     );
   }

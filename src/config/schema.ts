@@ -60,7 +60,8 @@ const positiveInt = z.number().int().min(1);
 const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const bytes = parseSize(value);
   if (bytes !== undefined) return bytes;
-  ctx.addIssue({ code: "custom", input: value, message: 'must be a number of bytes or a size like "10M"' });
+  const message = 'must be a number of bytes or a size like "10M"';
+  ctx.addIssue({ code: "custom", input: value, message });
   return z.NEVER;
 });
 
@@ -102,7 +103,9 @@ export const settingsSchema = z.object({
   logging: loggingSchema,
   reporting: reportingSchema,
   limits: limitsSchema,
-  timezone: text.refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin").optional(),
+  timezone: text
+    .refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin")
+    .optional(),
   policies: z.record(z.string(), z.unknown()).optional(),
   jobs: z.array(z.unknown()).optional(),
 });

@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { describeValue, fieldPath, issueProblems, unknownKeyMessage, type FieldProblem } from "./issues.ts";
+import { describeValue, issueProblems, type FieldProblem } from "./issues.ts";
 import { validateJobs } from "./jobs.ts";
 import type { ConfigFormat } from "./parse.ts";
 import { resolveConfigPath } from "./paths.ts";
@@ -7,6 +6,7 @@ import { parseNamedPolicies } from "./policies.ts";
 import { ConfigProblemsError } from "./problems.ts";
 import { DEFAULTS, settingsSchema, type Settings } from "./schema.ts";
 import type { Config, ConfigProblem, S3Settings, SmtpSettings } from "./types.ts";
+import { asTable, mailWarnings, unknownKeys } from "./warnings.ts";
 
 export interface ValidateOptions {
   /** Absolute path of the config file; relative paths in it count from its folder. */
@@ -45,15 +45,19 @@ export function validateConfig(raw: unknown, opts: ValidateOptions): Config {
     problems.map((problem) => ({ ...problem, file: display }));
 
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    const problem = { path: "(file)", message: `must hold a table of settings, not ${describeValue(raw)}` };
+    const message = `must hold a table of settings, not ${describeValue(raw)}`;
+    const problem = { path: "(file)", message };
     throw new ConfigProblemsError(tag([problem]));
   }
   const top = raw as Record<string, unknown>;
 
   // A missing section is an empty one, so a missing [s3] is reported as a missing s3.bucket.
-  const withSections = { ...top, ...Object.fromEntries(SECTIONS.map((key) => [key, top[key] ?? {}])) };
+  const sections = Object.fromEntries(SECTIONS.map((key) => [key, top[key] ?? {}]));
+  const withSections = { ...top, ...sections };
   const parsed = settingsSchema.safeParse(withSections, { reportInput: true });
-  const fatal = parsed.success ? [] : issueProblems(parsed.error.issues, []).map((p) => withHint(p, opts.format));
+  const fatal = parsed.success
+    ? []
+    : issueProblems(parsed.error.issues, []).map((p) => withHint(p, opts.format));
 
   const s3 = parsed.success ? resolveS3(parsed.data, env, fatal) : undefined;
   const warnings = [...unknownKeys(top, settingsSchema, []), ...mailWarnings(top, env)];
@@ -62,11 +66,16 @@ export function validateConfig(raw: unknown, opts: ValidateOptions): Config {
   const policies = parsed.success ? parsed.data.policies : asTable(top.policies);
   const named = parseNamedPolicies(policies);
   const rawJobs = Array.isArray(top.jobs) ? top.jobs : [];
-  const { jobs, problems: jobProblems } = validateJobs(rawJobs, { file: opts.file, home: opts.home, policies: named });
+  const context = { file: opts.file, home: opts.home, policies: named };
+  const { jobs, problems: jobProblems } = validateJobs(rawJobs, context);
   const problems = [...tag(named.problems), ...tag(jobProblems), ...tag(warnings)];
 
-  if (!parsed.success || !s3 || fatal.length > 0) throw new ConfigProblemsError(tag(fatal), problems);
-  if (rawJobs.length === 0) problems.push(...tag([{ path: "jobs", message: "no jobs defined; add a [[jobs]] entry" }]));
+  if (!parsed.success || !s3 || fatal.length > 0) {
+    throw new ConfigProblemsError(tag(fatal), problems);
+  }
+  if (rawJobs.length === 0) {
+    problems.push(...tag([{ path: "jobs", message: "no jobs defined; add a [[jobs]] entry" }]));
+  }
 
   const { logging, reporting, limits } = parsed.data;
   const inConfigFolder = (path: string) => resolveConfigPath(path, opts.file, opts.home);
@@ -92,7 +101,11 @@ export function validateConfig(raw: unknown, opts: ValidateOptions): Config {
 }
 
 /** The S3 settings with `S3_ENDPOINT` / `S3_REGION` applied; a bad endpoint joins `fatal`. */
-function resolveS3(settings: Settings, env: Record<string, string | undefined>, fatal: FieldProblem[]): S3Settings | undefined {
+function resolveS3(
+  settings: Settings,
+  env: Record<string, string | undefined>,
+  fatal: FieldProblem[],
+): S3Settings | undefined {
   const { s3 } = settings;
   const fromEnv = env.S3_ENDPOINT?.trim();
   const endpoint = fromEnv || s3.endpoint?.trim() || undefined;
@@ -101,7 +114,8 @@ function resolveS3(settings: Settings, env: Record<string, string | undefined>, 
     const source = fromEnv ? " (from S3_ENDPOINT)" : "";
     fatal.push({
       path: "s3.endpoint",
-      message: `must be a URL such as https://s3.example.com, not ${describeValue(endpoint)}${source}`,
+      message:
+        `must be a URL such as https://s3.example.com, not ${describeValue(endpoint)}${source}`,
     });
     return undefined;
   }
@@ -143,29 +157,6 @@ function withHint(problem: FieldProblem, format: ConfigFormat | undefined): Fiel
   return problem;
 }
 
-/** Unknown keys in the settings sections, walking nested tables such as reporting.smtp. */
-function unknownKeys(value: unknown, schema: z.ZodType, at: PropertyKey[]): FieldProblem[] {
-  const inner = schema instanceof z.ZodOptional ? schema.unwrap() : schema;
-  if (!(inner instanceof z.ZodObject) || !isTable(value)) return [];
-
-  const shape = inner.shape as Record<string, z.ZodType>;
-  const known = Object.keys(shape);
-  return Object.entries(value).flatMap(([key, child]) => {
-    if (!(key in shape)) return [{ path: fieldPath([...at, key]), message: unknownKeyMessage(key, known) }];
-    return unknownKeys(child, shape[key]!, [...at, key]);
-  });
-}
-
-function mailWarnings(top: Record<string, unknown>, env: Record<string, string | undefined>): FieldProblem[] {
-  const reporting = asTable(top.reporting);
-  const recipients = reporting?.errorRecipients;
-  if (!Array.isArray(recipients) || recipients.length === 0 || reporting?.smtp || env.SMTP_URL) return [];
-  return [{
-    path: "reporting.smtp",
-    message: "errorRecipients is set but there is no [reporting.smtp] and no SMTP_URL, so no mail can be sent",
-  }];
-}
-
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
@@ -173,12 +164,4 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-function asTable(value: unknown): Record<string, unknown> | undefined {
-  return isTable(value) ? value : undefined;
 }
