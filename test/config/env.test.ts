@@ -1,10 +1,12 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { set } from "@dotenvx/dotenvx";
 import { ConfigError } from "../../src/errors.ts";
 import { loadEnvFiles } from "../../src/config/env.ts";
-import { tempTree, thrown } from "./helpers.ts";
+import { removeTempTrees, tempTree, thrown } from "./helpers.ts";
+
+afterAll(removeTempTrees);
 
 describe("loadEnvFiles", () => {
   test("a real environment variable beats the file; the file fills in the rest", async () => {

@@ -1,14 +1,19 @@
-import { afterAll } from "bun:test";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 const made: string[] = [];
-afterAll(async () => {
-  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
-/** A fresh folder holding `files` (path relative to it → content); removed after the file's tests. */
+/**
+ * Remove every folder `tempTree` made so far. Each test file registers it with `afterAll`:
+ * this module is loaded once for all files, so a hook registered here would run only once.
+ */
+export async function removeTempTrees(): Promise<void> {
+  const dirs = made.splice(0);
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/** A fresh folder holding `files` (path relative to it → content); see `removeTempTrees`. */
 export async function tempTree(files: Record<string, string> = {}): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), "ssb-config-"));
   made.push(root);

@@ -1,7 +1,9 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { inspectSetup } from "../../src/config/inspect.ts";
-import { tempTree, toml } from "./helpers.ts";
+import { removeTempTrees, tempTree, toml } from "./helpers.ts";
+
+afterAll(removeTempTrees);
 
 const KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 

@@ -1,9 +1,11 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ConfigError } from "../../src/errors.ts";
 import { formatProblems, loadConfig } from "../../src/config/load.ts";
 import { loadKeys } from "../../src/config/keys.ts";
-import { tempTree, thrown, toml } from "./helpers.ts";
+import { removeTempTrees, tempTree, thrown, toml } from "./helpers.ts";
+
+afterAll(removeTempTrees);
 
 const KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 

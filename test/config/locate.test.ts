@@ -1,8 +1,10 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ConfigError } from "../../src/errors.ts";
 import { locateConfig } from "../../src/config/locate.ts";
-import { tempTree, thrown } from "./helpers.ts";
+import { removeTempTrees, tempTree, thrown } from "./helpers.ts";
+
+afterAll(removeTempTrees);
 
 describe("locateConfig", () => {
   test.each([

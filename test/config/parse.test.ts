@@ -1,9 +1,11 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ConfigError } from "../../src/errors.ts";
 import { configFormat, parseConfigText, readConfigFile } from "../../src/config/parse.ts";
 import { parseSize } from "../../src/config/schema.ts";
-import { tempTree, thrown } from "./helpers.ts";
+import { removeTempTrees, tempTree, thrown } from "./helpers.ts";
+
+afterAll(removeTempTrees);
 
 describe("readConfigFile", () => {
   test("a TOML syntax error is one line naming file, line and column, and the next step", async () => {
