@@ -4,7 +4,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-ssb() { "$root/node_modules/.bin/bun" "$root/src/cli/main.ts" "$@"; }
+ssb() { "$root/node_modules/.bin/bun" --no-env-file "$root/src/cli/main.ts" "$@"; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/ssb-demo.XXXXXX")
 cleanup() {
   bash "$root/scripts/minio.sh" stop "$work/minio" >/dev/null 2>&1 || true

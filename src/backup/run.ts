@@ -179,8 +179,9 @@ async function backUpUnit(
   }
 
   for (const job of unit.jobs) {
+    const read = () => prepareFile(job.path, primary, extraKeysFor(job, referenceFingerprints, opts));
     try {
-      prepared.set(job.name, await prepareFile(job.path, primary, extraKeysFor(job, referenceFingerprints, opts)));
+      prepared.set(job.name, await retryIfChanged(job, opts.log, read));
     } catch (error) {
       results.set(job.name, failed(job, Date.now() - startedAt, errorMessage(error)));
     }
@@ -307,12 +308,21 @@ async function uploadWithRetry(
       primary,
       metadata: { created: runTime.toISOString(), job: job.name, group: job.group },
     });
+  let first = true;
+  await retryIfChanged(job, opts.log, async () => {
+    await upload(first ? file : await prepareFile(job.path, primary));
+    first = false;
+  });
+}
+
+/** Runs `read`, and once more if the file changed while it was being read. */
+async function retryIfChanged<T>(job: Job, log: RunLog, read: () => Promise<T>): Promise<T> {
   try {
-    await upload(file);
+    return await read();
   } catch (error) {
     if (!(error instanceof ChangedWhileReadingError)) throw error;
-    opts.log.warn(`${job.name}: ${error.message}; trying once more`);
-    await upload(await prepareFile(job.path, primary));
+    log.warn(`${job.name}: ${error.message}; trying once more`);
+    return read();
   }
 }
 
