@@ -13,7 +13,11 @@ export const defaultPolicy: Policy = {
 };
 
 /** A job for `path`, named after it unless told otherwise. */
-export function job(name: string, path: string, extra: Partial<Job> & { policy?: Partial<Policy> } = {}): Job {
+export function job(
+  name: string,
+  path: string,
+  extra: Omit<Partial<Job>, "policy"> & { policy?: Partial<Policy> } = {},
+): Job {
   return { name, path, s3KeyPrefix: "", ...extra, policy: { ...defaultPolicy, ...extra.policy } };
 }
 
