@@ -63,7 +63,7 @@ export async function sendErrorMail(opts: SendErrorMailOptions): Promise<MailOut
     to: recipients,
     subject,
     text: mailText(run, host),
-    html: renderTemplate("mail", { subject, run }),
+    html: renderTemplate("mail", { subject, run, host }),
   };
 
   try {

@@ -204,14 +204,14 @@ export const INDEX_TEMPLATE = `${HEAD}<section class="card">
 <% for (const run of it.runs) { %>
 <tr class="row-<%= run.tone %>">
 <td data-label="Started" class="num"><% if (run.reportHref) { %><a href="<%= run.reportHref %>"><%= run.started %></a><% } else { %><%= run.started %><% } %></td>
-<td data-label="Status"><span class="badge <%= run.tone %>"><%= run.label %></span><% if (run.failedJobs.length > 0) { %><span class="group"><%= run.failedJobs.slice(0, 5).join(", ") %><% if (run.failedJobs.length > 5) { %> and <%= run.failedJobs.length - 5 %> more<% } %></span><% } %></td>
+<td data-label="Status"><div><span class="badge <%= run.tone %>"><%= run.label %></span><% if (run.failedJobs.length > 0) { %><span class="group"><%= run.failedJobs.slice(0, 5).join(", ") %><% if (run.failedJobs.length > 5) { %> and <%= run.failedJobs.length - 5 %> more<% } %></span><% } %></div></td>
 <td data-label="Host"<% if (!run.host) { %> class="empty"<% } %>><%= run.host || "—" %></td>
 <td data-label="Duration" class="num<% if (!run.duration) { %> empty<% } %>"><%= run.duration || "—" %></td>
 <td data-label="Uploaded" class="num<% if (run.uploaded === undefined) { %> empty<% } %>"><%= run.uploaded ?? "—" %></td>
 <td data-label="Skipped" class="num<% if (run.skipped === undefined) { %> empty<% } %>"><%= run.skipped ?? "—" %></td>
 <td data-label="Pruned" class="num<% if (run.pruned === undefined) { %> empty<% } %>"><%= run.pruned ?? "—" %></td>
 <td data-label="Failed" class="num<% if (run.failed === undefined) { %> empty<% } %>"><%= run.failed ?? "—" %></td>
-<td data-label="Pages"><% if (run.reportHref) { %><a href="<%= run.reportHref %>">report</a><% } %><% if (run.reportHref && run.errorHref) { %> &middot; <% } %><% if (run.errorHref) { %><a href="<%= run.errorHref %>">failures</a><% } %></td>
+<td data-label="Pages"><div><% if (run.reportHref) { %><a href="<%= run.reportHref %>">report</a><% } %><% if (run.reportHref && run.errorHref) { %> &middot; <% } %><% if (run.errorHref) { %><a href="<%= run.errorHref %>">failures</a><% } %></div></td>
 </tr>
 <% } %>
 </tbody>
@@ -226,7 +226,7 @@ export const MAIL_TEMPLATE = `<!doctype html>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title><%= it.subject %></title></head>
 <body style="margin:0;padding:16px;background:#f6f8fa;color:#1f2328;font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif">
 <div style="max-width:720px;margin:0 auto;background:#fff;border:1px solid #d1d9e0;border-radius:10px;padding:18px 20px">
-<h1 style="font-size:19px;margin:0 0 8px"><%= it.run.counts.failed %> backup job(s) failed on <%= it.run.host %></h1>
+<h1 style="font-size:19px;margin:0 0 8px"><%= it.run.counts.failed %> backup job(s) failed on <%= it.host %></h1>
 <p style="margin:0 0 14px;color:#59636e">Run started <%= it.run.started %>, took <%= it.run.duration %>. Bucket <%= it.run.bucket %>. Config <%= it.run.configFile %>.</p>
 <% for (const job of it.run.failures) { %>
 <div style="border-left:4px solid #cf222e;padding:6px 12px;margin:0 0 12px;background:#ffebe9;border-radius:4px">
