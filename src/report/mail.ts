@@ -40,6 +40,20 @@ export interface SendErrorMailOptions {
  * credential redacted from the error text.
  */
 export async function sendErrorMail(opts: SendErrorMailOptions): Promise<MailOutcome> {
+  try {
+    return await trySendErrorMail(opts);
+  } catch (error) {
+    // Only a bug gets here; the run must still finish and report it.
+    const redactor = new Redactor([opts.env.SMTP_PASS, opts.env.SMTP_URL]);
+    return {
+      sent: false,
+      recipients: [...opts.settings.errorRecipients],
+      error: redactor.redact(`Failed to prepare the error mail: ${errorMessage(error)}`),
+    };
+  }
+}
+
+async function trySendErrorMail(opts: SendErrorMailOptions): Promise<MailOutcome> {
   const { settings, summary, env } = opts;
   const recipients = [...settings.errorRecipients];
   if (summary.counts.failed === 0 || recipients.length === 0) return { sent: false, recipients };
