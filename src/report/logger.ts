@@ -27,6 +27,7 @@ export interface ConsoleStream {
   isTTY?: boolean;
 }
 
+/** How `createLogger` writes: levels, the log file and its rotation, console flags. */
 export interface LoggerOptions {
   /** Level of the log file, and of the console unless --quiet or --verbose say otherwise. */
   level: LogLevel;

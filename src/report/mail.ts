@@ -22,6 +22,7 @@ export interface MailTlsOptions {
   ca?: string;
 }
 
+/** What `sendErrorMail` needs: the settings, the run, and where the credentials come from. */
 export interface SendErrorMailOptions {
   settings: ReportingSettings;
   summary: RunSummary;
