@@ -61,7 +61,7 @@ function secretValues(keys: ReturnType<typeof loadKeys>): string[] {
   const values = [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.SMTP_PASS, env.SMTP_URL];
   for (const key of keys.keys.values()) values.push(Buffer.from(key).toString("hex"));
   for (const [name, value] of Object.entries(env)) if (name.startsWith("KEY_")) values.push(value);
-  return values.filter((v): v is string => typeof v === "string" && v.length >= 6);
+  return values.filter((v): v is string => typeof v === "string" && v.length >= 4);
 }
 
 /** The encrypted store for the configured bucket; the S3 SDK loads only here. */
