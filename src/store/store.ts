@@ -106,14 +106,22 @@ export class BackupStore {
     }
   }
 
-  /** Every object whose name starts with `prefix`, across all continuation pages. */
-  async list(prefix: string): Promise<StoredObject[]> {
+  /**
+   * Every object whose name starts with `prefix`, across all continuation pages.
+   * `pageSize` exists for tests; S3 answers at most 1,000 per page anyway.
+   */
+  async list(prefix: string, pageSize?: number): Promise<StoredObject[]> {
     const objects: StoredObject[] = [];
     let token: string | undefined;
     try {
       do {
         const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+            MaxKeys: pageSize,
+          }),
         );
         for (const item of page.Contents ?? []) {
           if (item.Key === undefined) continue;
