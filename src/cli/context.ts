@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { loadConfig } from "../config/load.ts";
 import { loadKeys, lookupKey } from "../config/keys.ts";
@@ -44,6 +45,7 @@ export async function loadContext(
     secrets: secretValues(keys),
   });
   log.debug(`config: ${config.file}${envFile ? `, env file: ${envFile}` : ""}`);
+  if (envFile) warnIfShared(envFile, log);
   return { config, envFile, keys, lookup: (kid) => lookupKey(keys, kid), log };
 }
 
@@ -52,6 +54,14 @@ function noKeys(): ReturnType<typeof loadKeys> {
     return loadKeys(process.env);
   } catch {
     return { primary: "", keys: new Map() } as unknown as ReturnType<typeof loadKeys>;
+  }
+}
+
+/** The env file holds keys: anyone else who can read it can read every backup. */
+function warnIfShared(file: string, log: Logger): void {
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077) {
+    log.warn(`env file ${file} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\``);
   }
 }
 
