@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createTestS3Client, type TestMinio, useMinio } from "../helpers/minio.ts";
 import { makeTempDir } from "../helpers/tmp.ts";
@@ -75,7 +75,7 @@ export interface Workspace {
   key: string;
   env: Record<string, string | undefined>;
   /** Writes `content` to `name` under `dir` (folders made as needed); returns the path. */
-  write(name: string, content: string | Uint8Array): string;
+  write(name: string, content: string | Uint8Array, mode?: number): string;
   /** `ssb ARGS` in `dir` (or `cwd`) with this workspace's environment plus `env`. */
   ssb(args: string[], opts?: { env?: Record<string, string | undefined>; cwd?: string }): Promise<SsbResult>;
   /** Every object name in the bucket, sorted. */
@@ -94,10 +94,11 @@ export async function newWorkspace(): Promise<Workspace> {
   const key = newKeyHex();
   const env = { ...minio.env(bucket), HOME: home, KEY_V1: key, PRIMARY_KEY: "v1" };
 
-  const write = (name: string, content: string | Uint8Array) => {
+  const write = (name: string, content: string | Uint8Array, mode = 0o644) => {
     const path = join(dir, name);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+    writeFileSync(path, content, { mode });
+    chmodSync(path, mode);
     return path;
   };
 
