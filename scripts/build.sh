@@ -11,7 +11,8 @@
 # registry on first use and caches it. If any target cannot be fetched or built, the
 # script fails and dist/ keeps what it held before: never a partial set.
 #
-# Settings: BUN (default node_modules/.bin/bun).
+# Settings: BUN (default node_modules/.bin/bun). Sourcing this file (scripts/bench-start.sh
+# does) defines BUILD_FLAGS and the helpers without building anything.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -136,4 +137,6 @@ main() {
   fi
 }
 
-main "$@"
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  main "$@"
+fi
