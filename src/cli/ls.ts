@@ -2,7 +2,6 @@ import { defineCommand } from "citty";
 import { ExitCode } from "../errors.ts";
 import { runAction } from "./action.ts";
 import { configArgs, jsonArg, outputArgs } from "./args.ts";
-import { loadContext, openStore } from "./context.ts";
 
 export default defineCommand({
   meta: { name: "ls", description: "List the backups in the bucket, newest first, per job and per group set" },
@@ -14,6 +13,7 @@ export default defineCommand({
   },
   run: ({ args }) =>
     runAction(args.verbose, async () => {
+      const { loadContext, openStore } = await import("./context.ts");
       const { config, log } = await loadContext(args, { logFile: false, keys: false });
       const { listCatalog, formatCatalog } = await import("../backup/catalog.ts");
       const catalog = await listCatalog(await openStore(config), config, args.job);

@@ -2,7 +2,6 @@ import { defineCommand } from "citty";
 import { ConfigError, ExitCode } from "../errors.ts";
 import { runAction } from "./action.ts";
 import { configArgs, jsonArg, outputArgs } from "./args.ts";
-import { loadContext, openStore } from "./context.ts";
 
 export default defineCommand({
   meta: {
@@ -31,6 +30,7 @@ export default defineCommand({
   },
   run: ({ args }) =>
     runAction(args.verbose, async () => {
+      const { loadContext, openStore } = await import("./context.ts");
       if (!args.job === !args.group) {
         throw new ConfigError("Name a job (`ssb restore JOB`) or a group (`ssb restore --group NAME`); run `ssb ls` to see them");
       }

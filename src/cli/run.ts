@@ -1,8 +1,9 @@
 import { defineCommand } from "citty";
 import { ExitCode } from "../errors.ts";
+import type { RunSummary } from "../report/summary.ts";
 import { runAction } from "./action.ts";
 import { configArgs, jsonArg, outputArgs } from "./args.ts";
-import { loadContext, openStore } from "./context.ts";
+import type { Context } from "./context.ts";
 
 export default defineCommand({
   meta: {
@@ -21,6 +22,7 @@ export default defineCommand({
   },
   run: ({ args }) =>
     runAction(args.verbose, async () => {
+      const { loadContext, openStore } = await import("./context.ts");
       const ctx = await loadContext(args, { logFile: !args["dry-run"] });
       const { config, log } = ctx;
       const [{ runBackups }, { acquireRunLock, defaultLockPath }, { formatFinalLine }] = await Promise.all([
@@ -65,8 +67,8 @@ function repeated(value: unknown): string[] | undefined {
 
 /** HTML pages and the error mail; neither can change the run's exit code. */
 async function report(
-  ctx: Awaited<ReturnType<typeof loadContext>>,
-  summary: Awaited<ReturnType<typeof import("../backup/run.ts").runBackups>>,
+  ctx: Context,
+  summary: RunSummary,
 ): Promise<void> {
   const { config, log } = ctx;
   if (summary.counts.failed > 0 && config.reporting.errorRecipients.length > 0 && config.reporting.smtp) {
