@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+import "./plain.ts";
 import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { version } from "../../package.json";
 
