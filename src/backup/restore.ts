@@ -7,7 +7,11 @@ import { pipeline } from "node:stream/promises";
 import { createRestoreStream } from "../crypto/detect.ts";
 import type { KeyLookup } from "../crypto/keys.ts";
 import { ExitCode, SsbError, errorMessage } from "../errors.ts";
+import { collectTransferBuffers } from "../store/gc.ts";
 import type { BackupStore } from "../store/store.ts";
+
+/** Plaintext bytes written between two garbage collections (see collectTransferBuffers). */
+const COLLECT_EVERY = 32 * 1024 * 1024;
 
 /** One object to bring back and where it goes. */
 export interface RestoreTarget {
@@ -77,9 +81,15 @@ async function decryptToFile(
   let bytes = 0;
   try {
     await file.chmod(mode);
+    let sinceCollect = 0;
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
+        sinceCollect += chunk.length;
+        if (sinceCollect >= COLLECT_EVERY) {
+          sinceCollect = 0;
+          collectTransferBuffers();
+        }
         file.write(chunk).then(() => callback(), callback);
       },
     });

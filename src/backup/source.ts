@@ -2,6 +2,10 @@ import { type FileHandle, open } from "node:fs/promises";
 import { Transform, type TransformCallback } from "node:stream";
 import { SsbError, errorMessage } from "../errors.ts";
 import { createFingerprint } from "../crypto/fingerprint.ts";
+import { collectTransferBuffers } from "../store/gc.ts";
+
+/** Bytes read between two garbage collections (see collectTransferBuffers). */
+const COLLECT_EVERY = 64 * 1024 * 1024;
 
 /** Size and modification time of a file, to notice that it changed while it was read. */
 interface FileState {
@@ -61,6 +65,7 @@ export async function fingerprintFile(
     for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) {
       bytesRead += chunk.length;
       for (const [, hasher] of hashers) hasher.update(chunk);
+      if (bytesRead % COLLECT_EVERY < chunk.length) collectTransferBuffers();
     }
     const after = await handle.stat();
     const change = describeChange(state, after, bytesRead);

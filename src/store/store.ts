@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { SsbError, errorMessage } from "../errors.ts";
+import { collectTransferBuffers } from "./gc.ts";
 import { type BackupMetadata, decodeMetadata, encodeMetadata } from "./metadata.ts";
 
 /** One object found by a listing. */
@@ -19,9 +20,9 @@ export interface StoredObject {
 }
 
 /** Parts of a multipart upload; S3 allows at most 10,000 and at least 5 MiB each. */
-const MIN_PART_SIZE = 8 * 1024 * 1024;
+const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PARTS = 9_000;
-const PARALLEL_PARTS = 4;
+const PARALLEL_PARTS = 2;
 
 /** Part size that keeps a file of `size` bytes under the part limit. */
 export function partSizeFor(size: number): number {
@@ -68,6 +69,7 @@ export class BackupStore {
       queueSize: PARALLEL_PARTS,
       leavePartsOnError: false,
     });
+    upload.on("httpUploadProgress", collectTransferBuffers);
     try {
       await upload.done();
     } catch (error) {
