@@ -46,9 +46,12 @@ export async function runBackups(opts: RunOptions): Promise<RunSummary> {
   const { config, log } = opts;
   const primary: PrimaryKey = { kid: opts.keys.primary, key: opts.keys.keys.get(opts.keys.primary)! };
 
-  const brokenJobs = new Set(config.problems.flatMap((p) => (p.job ? [p.job] : [])));
-  const units = selectUnits(buildUnits(config.jobs), { jobs: opts.jobs, groups: opts.groups }, brokenJobs);
-  const results: JobResult[] = problemResults(opts, brokenJobs);
+  const broken = {
+    jobs: new Set(config.problems.flatMap((p) => (p.job ? [p.job] : []))),
+    groups: new Set(config.problems.flatMap((p) => (p.job && p.group ? [p.group] : []))),
+  };
+  const units = selectUnits(buildUnits(config.jobs), { jobs: opts.jobs, groups: opts.groups }, broken);
+  const results: JobResult[] = problemResults(opts, broken.jobs);
 
   const inventory = new Map<string, Backup[] | Error>();
   await forEachLimited(units.flatMap((u) => u.jobs), 4, async (job) => {
@@ -115,17 +118,28 @@ export async function runBackups(opts: RunOptions): Promise<RunSummary> {
   };
 }
 
-/** Jobs the config left out because of a problem, as failed results (when selected). */
+/**
+ * Jobs the config left out because of a problem, as failed results, when the run covers
+ * them: no selection, the job named, or its group selected directly or through a member.
+ */
 function problemResults(opts: RunOptions, brokenJobs: Set<string>): JobResult[] {
+  const { problems, jobs } = opts.config;
+  const groupOf = new Map<string, string>();
+  for (const job of jobs) if (job.group) groupOf.set(job.name, job.group);
+  for (const p of problems) if (p.job && p.group) groupOf.set(p.job, p.group);
+  const named = opts.jobs ?? [];
+  const groups = new Set([...(opts.groups ?? []), ...named.flatMap((n) => groupOf.get(n) ?? [])]);
   const selected = (name: string) =>
-    (!opts.jobs?.length && !opts.groups?.length) || (opts.jobs ?? []).includes(name);
+    (named.length === 0 && (opts.groups ?? []).length === 0) ||
+    named.includes(name) ||
+    groups.has(groupOf.get(name) ?? "");
+
   return [...brokenJobs].filter(selected).map((name) => {
-    const messages = opts.config.problems
-      .filter((p) => p.job === name)
-      .map((p) => `${p.path}: ${p.message}`);
+    const messages = problems.filter((p) => p.job === name).map((p) => `${p.path}: ${p.message}`);
     opts.log.error(`${name}: skipped, config problem: ${messages.join("; ")}`);
     return {
       job: name,
+      group: groupOf.get(name),
       outcome: "failed" as const,
       durationMs: 0,
       pruned: [],

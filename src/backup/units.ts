@@ -42,16 +42,16 @@ export function buildUnits(jobs: Job[]): Unit[] {
 export function selectUnits(
   units: Unit[],
   selection: { jobs?: string[]; groups?: string[] },
-  knownBroken: Set<string> = new Set(),
+  broken: { jobs: Set<string>; groups: Set<string> } = { jobs: new Set(), groups: new Set() },
 ): Unit[] {
   const jobs = selection.jobs ?? [];
   const groups = selection.groups ?? [];
   if (jobs.length === 0 && groups.length === 0) return units;
 
-  const jobNames = new Set(units.flatMap((u) => u.jobs.map((j) => j.name)));
-  const groupNames = new Set(units.flatMap((u) => (u.group ? [u.group] : [])));
+  const jobNames = new Set([...units.flatMap((u) => u.jobs.map((j) => j.name)), ...broken.jobs]);
+  const groupNames = new Set([...units.flatMap((u) => (u.group ? [u.group] : [])), ...broken.groups]);
   for (const name of jobs) {
-    if (!jobNames.has(name) && !knownBroken.has(name)) {
+    if (!jobNames.has(name)) {
       throw new ConfigError(
         `No job named "${name}" in the config; jobs: ${[...jobNames].join(", ") || "none"}`,
       );

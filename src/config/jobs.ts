@@ -43,7 +43,11 @@ export function validateJobs(
 
   const jobs = entries.filter((entry) => entry.problems.length === 0).map(toJob);
   const problems = entries.flatMap((entry) =>
-    entry.problems.map((problem) => ({ ...problem, job: entry.name ?? label(entry) })),
+    entry.problems.map((problem) => ({
+      ...problem,
+      job: entry.name ?? label(entry),
+      ...(entry.group !== undefined && { group: entry.group }),
+    })),
   );
   return { jobs, problems };
 }
