@@ -1,7 +1,8 @@
 #!/usr/bin/env bun
 import "./plain.ts";
-import { type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import { type ArgsDef, type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { version } from "../../package.json";
+import { findUnknownOption } from "./options.ts";
 
 const exitCodes = `Exit codes: 0 everything due succeeded, 1 a job failed (the others still ran),
 2 config or usage error (nothing ran), 3 another ssb run holds the lock.`;
@@ -31,6 +32,16 @@ async function resolveCommand(rawArgs: string[]): Promise<CommandDef | undefined
   return load ? ((await load()) as CommandDef) : undefined;
 }
 
+/** Refuses an option the chosen command does not define (exit 2), before anything runs. */
+async function refuseUnknownOptions(rawArgs: string[], command: CommandDef): Promise<void> {
+  const at = rawArgs.findIndex((arg) => !arg.startsWith("-"));
+  const unknown = findUnknownOption(rawArgs.slice(at + 1), (await command.args) as ArgsDef);
+  if (!unknown) return;
+  await showUsage(command, main);
+  console.error(`ssb: unknown option ${unknown}; see \`ssb ${rawArgs[at]} --help\``);
+  process.exit(2);
+}
+
 async function start(rawArgs: string[]): Promise<void> {
   if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
     console.log(version);
@@ -41,6 +52,8 @@ async function start(rawArgs: string[]): Promise<void> {
     await (command ? showUsage(command, main) : showUsage(main));
     return;
   }
+  const command = await resolveCommand(rawArgs);
+  if (command) await refuseUnknownOptions(rawArgs, command);
   try {
     await runCommand(main, { rawArgs });
   } catch (error) {
