@@ -6,7 +6,8 @@ import { configArgs, jsonArg, outputArgs } from "./args.ts";
 export default defineCommand({
   meta: {
     name: "check",
-    description: "Load and validate the config and the keys, print every problem; touches nothing",
+    description:
+      "Load and validate the config and the keys, print every problem; touches nothing. Exit 2 when a problem stops a run or disables a job (warnings alone exit 0)",
   },
   args: { ...configArgs, ...jsonArg, ...outputArgs },
   run: ({ args }) =>

@@ -31,7 +31,9 @@ export default defineCommand({
         import("../report/logger.ts"),
       ]);
       for (const problem of config.problems.filter((p) => !p.job)) {
-        log.warn(`${config.file}: ${problem.path}: ${problem.message}`);
+        const line = `${config.file}: ${problem.path}: ${problem.message}`;
+        if (problem.warning) log.warn(line);
+        else log.error(line);
       }
 
       const lock = args["dry-run"] ? undefined : acquireRunLock(defaultLockPath(config.file));

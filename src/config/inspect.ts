@@ -13,8 +13,10 @@ export interface SetupReport {
   jobs: { name: string; group?: string; policy: string }[];
   keyIds: string[];
   primaryKey?: string;
-  /** Fatal, per-job and warnings alike; empty when all is well. */
+  /** What stops every run, or disables a job; empty when all is well. */
   problems: ConfigProblem[];
+  /** What disables nothing but is probably a mistake (an unknown key, an unused broken policy). */
+  warnings: ConfigProblem[];
   /** The report for people, one line each. */
   lines: string[];
 }
@@ -25,7 +27,7 @@ export interface SetupReport {
  */
 export async function inspectSetup(opts: LoadOptions = {}): Promise<SetupReport> {
   const env = opts.env ?? process.env;
-  const report: SetupReport = { tried: [], jobs: [], keyIds: [], problems: [], lines: [] };
+  const report: SetupReport = { tried: [], jobs: [], keyIds: [], problems: [], warnings: [], lines: [] };
 
   let config: Config | undefined;
   try {
@@ -33,7 +35,7 @@ export async function inspectSetup(opts: LoadOptions = {}): Promise<SetupReport>
     config = loaded.config;
     report.file = config.file;
     report.tried = loaded.tried;
-    report.problems.push(...config.problems);
+    for (const problem of config.problems) (problem.warning ? report.warnings : report.problems).push(problem);
     if (loaded.envFile) report.envFile = loaded.envFile;
   } catch (error) {
     report.problems.push(...problemsOf(error, "config"));
@@ -81,7 +83,10 @@ function describe(report: SetupReport, config: Config | undefined): string[] {
     lines.push(`keys: ${ids.join(", ")}`);
   }
   lines.push(...report.problems.map(formatProblem));
+  lines.push(...report.warnings.map((w) => `warning: ${formatProblem(w)}`));
   const count = report.problems.length;
-  lines.push(count === 0 ? "no problems found" : `${count} problem${count === 1 ? "" : "s"} found`);
+  const warnings = report.warnings.length;
+  const summary = count === 0 ? "no problems found" : `${count} problem${count === 1 ? "" : "s"} found`;
+  lines.push(warnings === 0 ? summary : `${summary}, ${warnings} warning${warnings === 1 ? "" : "s"}`);
   return lines;
 }

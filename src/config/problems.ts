@@ -25,7 +25,8 @@ export class ConfigProblemsError extends ConfigError {
     if (!first) throw new RangeError("ConfigProblemsError needs at least one problem");
 
     const more = rest.length > 0 ? ` (and ${rest.length} more below)` : "";
-    super([`${formatProblem(first)}${more}`, ...rest.map(formatProblem)].join("\n"));
+    const next = "; fix the config and run `ssb check`";
+    super([`${formatProblem(first)}${more}${next}`, ...rest.map(formatProblem)].join("\n"));
     this.name = "ConfigProblemsError";
     this.problems = [first, ...rest];
   }

@@ -70,6 +70,8 @@ export interface ConfigProblem {
    * `ConfigProblemsError` it is what stopped the run.
    */
   job?: string;
+  /** Worth fixing but disables nothing: an unknown key, mail that could never be sent. */
+  warning?: boolean;
   /** The group of that job, when it names one: the whole group is then skipped. */
   group?: string;
   /** The config file as shown to the operator (relative to the working directory when inside it). */

@@ -68,13 +68,14 @@ export function validateConfig(raw: unknown, opts: ValidateOptions): Config {
   const rawJobs = Array.isArray(top.jobs) ? top.jobs : [];
   const context = { file: opts.file, home: opts.home, policies: named };
   const { jobs, problems: jobProblems } = validateJobs(rawJobs, context);
-  const problems = [...tag(named.problems), ...tag(jobProblems), ...tag(warnings)];
+  const asWarnings = (list: FieldProblem[]) => tag(list).map((p) => ({ ...p, warning: true }));
+  const problems = [...tag(named.problems), ...tag(jobProblems), ...asWarnings(warnings)];
 
   if (!parsed.success || !s3 || fatal.length > 0) {
     throw new ConfigProblemsError(tag(fatal), problems);
   }
   if (rawJobs.length === 0) {
-    problems.push(...tag([{ path: "jobs", message: "no jobs defined; add a [[jobs]] entry" }]));
+    problems.push(...asWarnings([{ path: "jobs", message: "no jobs defined; add a [[jobs]] entry" }]));
   }
 
   const { logging, reporting, limits } = parsed.data;

@@ -51,7 +51,7 @@ describe("loadConfig", () => {
     const error = await thrown(() => loadConfig({ cwd: root, home: root, env: {} }));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('config/config.toml: s3.bucket: required; add [s3] bucket = "…"');
+    expect(error.message).toBe('config/config.toml: s3.bucket: required; add [s3] bucket = "…"; fix the config and run `ssb check`');
   });
 
   test("a syntax error names the file and line", async () => {

@@ -30,7 +30,7 @@ describe("fatal problems stop the run", () => {
     const error = fatal('[logging]\nlevel = "info"\n');
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('config.toml: s3.bucket: required; add [s3] bucket = "…"');
+    expect(error.message).toBe('config.toml: s3.bucket: required; add [s3] bucket = "…"; fix the config and run `ssb check`');
   });
 
   test.each([
@@ -62,7 +62,7 @@ describe("fatal problems stop the run", () => {
   test("every fatal problem is reported; the first line stands alone and counts the rest", () => {
     const error = fatal(`[limits]\nmaxJobs = -1\n[logging]\nmaxFiles = "many"\n${job("", "/x")}`);
     const lines = error.message.split("\n");
-    expect(lines[0]).toBe('config.toml: s3.bucket: required; add [s3] bucket = "…" (and 3 more below)');
+    expect(lines[0]).toBe('config.toml: s3.bucket: required; add [s3] bucket = "…" (and 3 more below); fix the config and run `ssb check`');
     expect(lines.slice(1)).toEqual([
       "config.toml: logging.maxFiles: must be a number, not \"many\"",
       "config.toml: limits.maxJobs: must be at least 1, not -1",
@@ -326,8 +326,8 @@ describe("warnings disable nothing", () => {
     const config = check(toml(`region2 = "x"\n[limit]\nmaxJobs = 3\n${job("a", "/a")}`));
     expect(config.jobs.map((j) => j.name)).toEqual(["a"]);
     expect(config.problems).toEqual([
-      { file: "config.toml", path: "s3.region2", message: "unknown key; did you mean region?" },
-      { file: "config.toml", path: "limit", message: "unknown key; did you mean limits?" },
+      { file: "config.toml", path: "s3.region2", message: "unknown key; did you mean region?", warning: true },
+      { file: "config.toml", path: "limit", message: "unknown key; did you mean limits?", warning: true },
     ]);
   });
 
@@ -337,7 +337,7 @@ describe("warnings disable nothing", () => {
     ["recipients with no way to send mail", toml('[reporting]\nerrorRecipients = ["ops@x"]\n' + job("a", "/a")), "reporting.smtp"],
   ])("%s", (_, text, path) => {
     const config = check(text);
-    expect(config.problems).toEqual([expect.objectContaining({ path })]);
+    expect(config.problems).toEqual([expect.objectContaining({ path, warning: true })]);
     expect(config.problems[0]!.job).toBeUndefined();
   });
 });
