@@ -44,7 +44,7 @@ export async function loadContext(
     json: args.json,
     secrets: secretValues(keys),
   });
-  log.debug(`config: ${config.file}${envFile ? `, env file: ${envFile}` : ""}`);
+  if (envFile) log.debug(`env file: ${envFile}`);
   if (envFile) warnIfShared(envFile, log);
   return { config, envFile, keys, lookup: (kid) => lookupKey(keys, kid), log };
 }

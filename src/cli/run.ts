@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
-import { ExitCode } from "../errors.ts";
+import type { RunLock } from "../backup/lock.ts";
+import { ExitCode, SsbError } from "../errors.ts";
 import type { RunSummary } from "../report/summary.ts";
 import { runAction } from "./action.ts";
 import { configArgs, jsonArg, outputArgs } from "./args.ts";
@@ -36,8 +37,10 @@ export default defineCommand({
         else log.error(line);
       }
 
-      const lock = args["dry-run"] ? undefined : acquireRunLock(defaultLockPath(config.file));
+      log.info(`config: ${config.file}`);
+      let lock: RunLock | undefined;
       try {
+        lock = args["dry-run"] ? undefined : acquireRunLock(defaultLockPath(config.file));
         const summary = await runBackups({
           config,
           store: await openStore(config),
@@ -54,6 +57,12 @@ export default defineCommand({
         if (summary.counts.failed > 0) log.error(line);
         else log.success(line);
         return summary.counts.failed > 0 ? ExitCode.jobFailed : ExitCode.ok;
+      } catch (error) {
+        // Once the log is open, an operator error (the lock is held, an unknown --job) goes
+        // there too: under cron the log file is often the only history that is kept.
+        if (!(error instanceof SsbError)) throw error;
+        log.error(error.message);
+        return error.exitCode;
       } finally {
         lock?.release();
         await log.close();

@@ -1,5 +1,6 @@
 /** One `ssb run` per config at a time: a second one refuses at once with exit 3. */
 import { afterEach, expect, test } from "bun:test";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { lines, newWorkspace, tomlConfig } from "./cli.ts";
 
@@ -29,7 +30,8 @@ async function holdLock(configFile: string): Promise<ReturnType<typeof Bun.spawn
 test("a second ssb run exits 3 at once naming the holder's pid, and runs once the holder is killed", async () => {
   const ws = await newWorkspace();
   ws.write("secret.env", "TOKEN=1\n");
-  const config = ws.write("config.toml", tomlConfig(ws.bucket, '[[jobs]]\nname = "secret"\npath = "secret.env"\n'));
+  const body = '[logging]\nfile = "log/ssb.log"\n\n[[jobs]]\nname = "secret"\npath = "secret.env"\n';
+  const config = ws.write("config.toml", tomlConfig(ws.bucket, body));
   holder = await holdLock(config);
 
   const refused = await ws.ssb(["run", "--config", "config.toml"]);
@@ -37,9 +39,11 @@ test("a second ssb run exits 3 at once naming the holder's pid, and runs once th
   expect(refused.code).toBe(3);
   const errors = lines(refused.stderr);
   expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(new RegExp(`^ssb: another ssb run \\(pid ${holder.pid}, started .*\\) holds the lock /tmp/ssb-.*\\.lock; wait for it to finish$`));
+  expect(errors[0]).toMatch(new RegExp(`^error: another ssb run \\(pid ${holder.pid}, started .*\\) holds the lock /tmp/ssb-.*\\.lock; wait for it to finish$`));
   expect(refused.ms).toBeLessThan(10_000);
   expect(await ws.objects()).toEqual([]);
+  // Under cron the log file may be the only record: the refusal is there too.
+  expect(await readFile(join(ws.dir, "log/ssb.log"), "utf8")).toContain(`another ssb run (pid ${holder.pid}`);
 
   // kill -9 leaves the lock file behind, but the kernel has dropped the lock with the process.
   holder.kill("SIGKILL");

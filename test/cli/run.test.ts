@@ -1,5 +1,6 @@
 /** `ssb run` and `ssb check` end to end: what reaches the bucket, what the operator reads. */
 import { beforeEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import { lines, newWorkspace, tomlConfig, type Workspace } from "./cli.ts";
 
 let ws: Workspace;
@@ -103,7 +104,8 @@ path = "etc/c.env"
     expect(result.code).toBe(0);
     expect(await ws.objects()).toEqual([]);
     const out = lines(result.stdout);
-    expect(out[0]).toMatch(new RegExp(`^a: would upload keys/a\\.txt-${STAMP}\\.bak\\.enc$`));
+    expect(out[0]).toBe(`config: ${join(ws.dir, "config.toml")}`);
+    expect(out[1]).toMatch(new RegExp(`^a: would upload keys/a\\.txt-${STAMP}\\.bak\\.enc$`));
     expect(out.at(-1)).toMatch(/^ssb run \(dry run\): 1 planned, 0 skipped, 0 to prune, 0 failed/);
   });
 
