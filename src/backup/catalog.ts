@@ -55,11 +55,13 @@ export async function listCatalog(store: BackupStore, config: Config, only?: str
   }
   const catalog: Catalog = { bucket: config.s3.bucket, jobs: [], groups: [] };
   for (const unit of units) {
-    const jobs = unit.group || !only ? unit.jobs : unit.jobs.filter((j) => j.name === only);
+    // A job named on its own shows that job (and its group's sets); a group shows every member.
+    const jobs = !only || unit.group === only ? unit.jobs : unit.jobs.filter((j) => j.name === only);
     const backups = new Map<string, Backup[]>();
-    for (const job of jobs) {
+    for (const job of unit.jobs) {
       const found = await listBackups(store, job);
       backups.set(job.name, found);
+      if (!jobs.includes(job)) continue;
       catalog.jobs.push({
         job: job.name,
         group: job.group,

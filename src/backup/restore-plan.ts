@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { Config, Job } from "../config/types.ts";
 import { ConfigError, ExitCode, SsbError } from "../errors.ts";
 import type { BackupStore } from "../store/store.ts";
@@ -57,14 +57,15 @@ export async function planRestore(
 /** --to as given, or inside it when it is a directory; the job's own path without --to. */
 async function destination(job: Job, to: string | undefined, mustBeDirectory: boolean): Promise<string> {
   if (to === undefined) return job.path;
-  const existing = await stat(to).catch(() => undefined);
+  const path = resolve(to);
+  const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory() || to.endsWith("/") || (mustBeDirectory && !existing)) {
-    return join(to, basename(job.path));
+    return join(path, basename(job.path));
   }
   if (mustBeDirectory) {
     throw new SsbError(`--to ${to}: a group restores several files, so --to must be a directory`, {
       exitCode: ExitCode.usage,
     });
   }
-  return to;
+  return path;
 }

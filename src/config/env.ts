@@ -22,7 +22,7 @@ export function pickEnvFile(opts: EnvFileOptions): string | undefined {
     const file = resolve(opts.cwd, opts.envFile);
     if (!isFile(file)) {
       throw new ConfigError(
-        `env file ${file} (from --env-file) does not exist; check the path or leave out --env-file`,
+        `env file ${file} (from --env-file) does not exist or is not a regular file; check the path or leave out --env-file`,
       );
     }
     return file;

@@ -39,6 +39,10 @@ describe("groups", () => {
     expect(catalog.groups[0]!.sets).toEqual([
       expect.objectContaining({ time: "2026-12-03T04:00:00Z", complete: true }),
     ]);
+
+    const oneMember = await listCatalog(store, cfg, "redis-rdb");
+    expect(oneMember.jobs.map((j) => j.job)).toEqual(["redis-rdb"]);
+    expect(oneMember.groups[0]!.sets[0]!.complete).toBe(true);
   });
 
   test("a member failing leaves an incomplete set that neither counts for retention nor makes the group not due", async () => {

@@ -87,7 +87,8 @@ describe("ssb restore", () => {
     const dest = join(ws.dir, "restored.bin");
     expect(Buffer.compare(readFileSync(dest), content)).toBe(0);
     expect(mode(dest)).toBe(0o600);
-    expect(lines(result.stdout)[0]).toMatch(/^restored keys\/secret\.bin-.*\.bak\.enc to restored\.bin \(3145745 bytes, mode 0600\)$/);
+    expect(lines(result.stdout)[0]).toBe(`restored ${lines(result.stdout)[0]!.split(" ")[1]} to ${dest} (3145745 bytes, mode 0600)`);
+    expect(lines(result.stdout)[0]).toMatch(/^restored keys\/secret\.bin-.*\.bak\.enc to \//);
   });
 
   test("an existing file is not replaced without --force, and is with it", async () => {
@@ -98,7 +99,7 @@ describe("ssb restore", () => {
 
     expect(refused.code).toBe(2);
     expect(lines(refused.stderr)).toEqual([
-      "ssb: Not overwriting restored.bin: it exists; pass --force to replace it, or --to PATH to restore elsewhere",
+      `ssb: Not overwriting ${dest}: it exists; pass --force to replace it, or --to PATH to restore elsewhere`,
     ]);
     expect(readFileSync(dest, "utf8")).toBe("precious local edit\n");
 
