@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { type KeyRing, lookupKey } from "../config/keys.ts";
 import type { Config, Job } from "../config/types.ts";
 import { errorMessage } from "../errors.ts";
 import { countResults, type JobResult, type RunSummary } from "../report/summary.ts";
@@ -23,7 +24,7 @@ export interface RunLog {
 export interface RunOptions {
   config: Config;
   store: BackupStore;
-  keys: { primary: string; keys: Map<string, Uint8Array> };
+  keys: KeyRing;
   log: RunLog;
   now?: () => Date;
   force?: boolean;
@@ -44,7 +45,7 @@ export async function runBackups(opts: RunOptions): Promise<RunSummary> {
   const clock = opts.now ?? (() => new Date());
   const started = clock();
   const { config, log } = opts;
-  const primary: PrimaryKey = { kid: opts.keys.primary, key: opts.keys.keys.get(opts.keys.primary)! };
+  const primary: PrimaryKey = { kid: opts.keys.primary, key: lookupKey(opts.keys, opts.keys.primary)! };
 
   const broken = {
     jobs: new Set(config.problems.flatMap((p) => (p.job ? [p.job] : []))),

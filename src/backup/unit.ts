@@ -1,3 +1,4 @@
+import { lookupKey } from "../config/keys.ts";
 import type { Job } from "../config/types.ts";
 import { errorMessage } from "../errors.ts";
 import type { JobResult } from "../report/summary.ts";
@@ -154,7 +155,7 @@ function extraKeysFor(
   opts: RunOptions,
 ): Map<string, Uint8Array> {
   const kid = references.get(job.name)?.kid;
-  const key = kid === undefined ? undefined : opts.keys.keys.get(kid);
+  const key = kid === undefined ? undefined : lookupKey(opts.keys, kid);
   return kid !== undefined && key ? new Map([[kid, key]]) : new Map();
 }
 

@@ -1,6 +1,8 @@
 /** Small builders shared by the runner, restore and prune tests; all I/O stays real. */
 import { randomBytes } from "node:crypto";
+import { type KeyRing, keyVariableName, loadKeys, lookupKey } from "../../src/config/keys.ts";
 import type { Config, Job, Policy } from "../../src/config/types.ts";
+import type { KeyLookup } from "../../src/crypto/keys.ts";
 import type { RunLog } from "../../src/backup/run.ts";
 import { BackupStore } from "../../src/store/store.ts";
 import { createTestS3Client, useMinio } from "../helpers/minio.ts";
@@ -36,9 +38,26 @@ export function config(bucket: string, jobs: Job[], extra: Partial<Config> = {})
   };
 }
 
-/** Fresh random keys under the given ids; the first is primary unless told otherwise. */
-export function keyRing(kids: string[], primary = kids[0]!): { primary: string; keys: Map<string, Uint8Array> } {
-  return { primary, keys: new Map(kids.map((kid) => [kid, new Uint8Array(randomBytes(32))])) };
+/**
+ * Fresh random keys under the given ids, loaded from variables as a server would
+ * (`KEY_<ID>`, `PRIMARY_KEY`); the first is primary unless told otherwise.
+ */
+export function keyRing(kids: string[], primary = kids[0]!): KeyRing & { lookup: KeyLookup } {
+  const env: Record<string, string> = { PRIMARY_KEY: primary };
+  for (const kid of kids) env[keyVariableName(kid)] = randomBytes(32).toString("hex");
+  const ring = loadKeys(env);
+  return { ...ring, lookup: (kid) => lookupKey(ring, kid) };
+}
+
+/** The same ring without `kid`, as after its variable was removed. */
+export function withoutKey(ring: KeyRing, kid: string): KeyRing & { lookup: KeyLookup } {
+  const keys = new Map([...ring.keys].filter(([id]) => id !== lookupId(kid)));
+  const next = { primary: ring.primary, keys };
+  return { ...next, lookup: (id) => lookupKey(next, id) };
+}
+
+function lookupId(kid: string): string {
+  return keyVariableName(kid).slice("KEY_".length).toLowerCase();
 }
 
 /** A store on a fresh, empty bucket of the test MinIO. */

@@ -108,7 +108,7 @@ describe("groups", () => {
       expect.stringContaining("2026-12-01T04:00:00Z"),
       expect.stringContaining("2026-12-01T04:00:00Z"),
     ]);
-    await restoreObjects({ store, targets, lookup: (kid) => keys.keys.get(kid), mode: 0o600, force: false });
+    await restoreObjects({ store, targets, lookup: keys.lookup, mode: 0o600, force: false });
     expect(await readFile(targets[0]!.dest)).toEqual(original[0]!);
     expect(await readFile(targets[1]!.dest)).toEqual(original[1]!);
   });

@@ -9,7 +9,8 @@ import { runBackups } from "../../src/backup/run.ts";
 import { SsbError } from "../../src/errors.ts";
 import type { BackupStore } from "../../src/store/store.ts";
 import { makeTempDir } from "../helpers/tmp.ts";
-import { clock, config, freshStore, job, keyRing, memoryLog } from "./fixtures.ts";
+import type { KeyLookup } from "../../src/crypto/keys.ts";
+import { clock, config, freshStore, job, keyRing, memoryLog, withoutKey } from "./fixtures.ts";
 
 const dir = makeTempDir("ssb-restore-");
 const vectorsDir = join(import.meta.dir, "../../../shared/vectors/legacy-v1");
@@ -41,8 +42,8 @@ async function rawObject(store: BackupStore, key: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function restore(store: BackupStore, key: string, dest: string, keys: Map<string, Uint8Array>, force = false) {
-  return restoreObjects({ store, targets: [{ key, dest }], lookup: (kid) => keys.get(kid), mode: 0o600, force });
+function restore(store: BackupStore, key: string, dest: string, lookup: KeyLookup, force = false) {
+  return restoreObjects({ store, targets: [{ key, dest }], lookup, mode: 0o600, force });
 }
 
 /** Nothing at `dest` and no temporary file left beside it. */
@@ -55,20 +56,22 @@ async function expectNothingWritten(dest: string) {
 describe("key rotation", () => {
   test("backups under the old and the new primary key both restore, and dropping the old key fails only the old backup", async () => {
     const store = await freshStore();
-    const ring = keyRing(["v1", "v2"], "v1");
+    // The new key's id holds a dash, which its variable cannot: KEY_2025_Q4_KEY.
+    const ring = keyRing(["v1", "2025-q4-key"], "v1");
     const oldContent = Buffer.from("REDIS_PASSWORD=old\n");
     const newContent = Buffer.from("REDIS_PASSWORD=new\n");
     const oldKey = await backUp(store, ring, oldContent, "2026-12-01T00:00:00Z");
-    const newKey = await backUp(store, { ...ring, primary: "v2" }, newContent, "2026-12-02T00:00:00Z");
+    const newKey = await backUp(store, { ...ring, primary: "2025-q4-key" }, newContent, "2026-12-02T00:00:00Z");
+    expect((await store.head(newKey)).kid).toBe("2025-q4-key");
 
-    await restore(store, oldKey, join(dir, "rot-old"), ring.keys);
-    await restore(store, newKey, join(dir, "rot-new"), ring.keys);
+    await restore(store, oldKey, join(dir, "rot-old"), ring.lookup);
+    await restore(store, newKey, join(dir, "rot-new"), ring.lookup);
     expect(await readFile(join(dir, "rot-old"))).toEqual(oldContent);
     expect(await readFile(join(dir, "rot-new"))).toEqual(newContent);
 
-    const withoutV1 = new Map([["v2", ring.keys.get("v2")!]]);
-    await restore(store, newKey, join(dir, "rot-new-2"), withoutV1);
-    const failure = restore(store, oldKey, join(dir, "rot-old-2"), withoutV1);
+    const withoutV1 = withoutKey(ring, "v1");
+    await restore(store, newKey, join(dir, "rot-new-2"), withoutV1.lookup);
+    const failure = restore(store, oldKey, join(dir, "rot-old-2"), withoutV1.lookup);
     await expect(failure).rejects.toThrow(/key id "v1"/);
     await expectNothingWritten(join(dir, "rot-old-2"));
   });
@@ -85,13 +88,14 @@ describe("format 1 objects written by the earlier library", () => {
       const key = `legacy/${vector.name}-2025-01-01T00:00:00Z.bak.enc`;
       await putRaw(store, key, await readFile(join(vectorsDir, `${vector.name}.enc`)));
       const keys = new Map([[vector.kid, new Uint8Array(Buffer.from(vector.keyHex, "hex"))]]);
+      const lookup = (kid: string) => keys.get(kid);
       const dest = join(dir, `v1-${vector.name}`);
       if (vector.mustFail) {
-        await expect(restore(store, key, dest, keys)).rejects.toBeInstanceOf(SsbError);
+        await expect(restore(store, key, dest, lookup)).rejects.toBeInstanceOf(SsbError);
         await expectNothingWritten(dest);
         return;
       }
-      await restore(store, key, dest, keys);
+      await restore(store, key, dest, lookup);
       expect(Buffer.compare(await readFile(dest), await readFile(join(vectorsDir, `${vector.name}.plain`)))).toBe(0);
     });
   }
@@ -115,7 +119,7 @@ describe("a damaged or foreign format 2 object is refused, exit 1, nothing writt
       const key = await backUp(store, ring, content, "2026-12-03T01:00:00Z");
       await putRaw(store, key, damage(await rawObject(store, key)));
       const dest = join(dir, `damaged-${name.replaceAll(" ", "-")}`);
-      const failure = restore(store, key, dest, ring.keys);
+      const failure = restore(store, key, dest, ring.lookup);
       await expect(failure).rejects.toBeInstanceOf(SsbError);
       await expect(failure).rejects.toMatchObject({ exitCode: 1 });
       await expectNothingWritten(dest);
@@ -126,7 +130,7 @@ describe("a damaged or foreign format 2 object is refused, exit 1, nothing writt
     const store = await freshStore();
     const key = await backUp(store, keyRing(["v1"]), content, "2026-12-03T01:00:00Z");
     const dest = join(dir, "wrong-key");
-    const failure = restore(store, key, dest, keyRing(["v1"]).keys);
+    const failure = restore(store, key, dest, keyRing(["v1"]).lookup);
     await expect(failure).rejects.toThrow(/authentication failed/);
     await expectNothingWritten(dest);
   });
@@ -135,7 +139,7 @@ describe("a damaged or foreign format 2 object is refused, exit 1, nothing writt
     const store = await freshStore();
     const key = await backUp(store, keyRing(["v7"]), content, "2026-12-03T01:00:00Z");
     const dest = join(dir, "missing-kid");
-    const failure = restore(store, key, dest, keyRing(["v1"]).keys);
+    const failure = restore(store, key, dest, keyRing(["v1"]).lookup);
     await expect(failure).rejects.toThrow(/KEY_V7/);
     await expectNothingWritten(dest);
   });
@@ -148,7 +152,7 @@ describe("restoring over an existing file", () => {
     const key = await backUp(store, ring, Buffer.from("backup"), "2026-12-03T01:00:00Z");
     const dest = join(dir, "existing");
     await writeFile(dest, "current");
-    await expect(restore(store, key, dest, ring.keys)).rejects.toMatchObject({ exitCode: 2 });
+    await expect(restore(store, key, dest, ring.lookup)).rejects.toMatchObject({ exitCode: 2 });
     expect(await readFile(dest, "utf8")).toBe("current");
   });
 
@@ -158,7 +162,7 @@ describe("restoring over an existing file", () => {
     const key = await backUp(store, ring, Buffer.from("backup"), "2026-12-03T01:00:00Z");
     const dest = join(dir, "existing-forced");
     await writeFile(dest, "current");
-    await restore(store, key, dest, ring.keys, true);
+    await restore(store, key, dest, ring.lookup, true);
     expect(await readFile(dest, "utf8")).toBe("backup");
   });
 
@@ -169,7 +173,7 @@ describe("restoring over an existing file", () => {
     await putRaw(store, key, flip(await rawObject(store, key), 60));
     const dest = join(dir, "existing-damaged");
     await writeFile(dest, "current");
-    await expect(restore(store, key, dest, ring.keys, true)).rejects.toBeInstanceOf(SsbError);
+    await expect(restore(store, key, dest, ring.lookup, true)).rejects.toBeInstanceOf(SsbError);
     expect(await readFile(dest, "utf8")).toBe("current");
   });
 });

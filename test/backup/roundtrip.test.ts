@@ -46,7 +46,7 @@ describe("a backup restores byte-identical", () => {
       const [restored] = await restoreObjects({
         store,
         targets: [{ key: summary.jobs[0]!.objectKey!, dest }],
-        lookup: (kid) => keys.keys.get(kid),
+        lookup: keys.lookup,
         mode: 0o600,
         force: false,
       });
