@@ -8,7 +8,7 @@ import { decideDue } from "./due.ts";
 import { type Backup, listBackups } from "./inventory.ts";
 import { formatBackupTime, nextFreeTime } from "./naming.ts";
 import { buildSets, isComplete } from "./retention.ts";
-import { backUpUnit, failed, skipped } from "./unit.ts";
+import { backUpUnit, failed, logResults, skipped } from "./unit.ts";
 import type { PrimaryKey } from "./upload.ts";
 import { buildUnits, selectUnits, type Unit } from "./units.ts";
 
@@ -66,9 +66,13 @@ export async function runBackups(opts: RunOptions): Promise<RunSummary> {
 
   const due: Unit[] = [];
   for (const unit of units) {
-    const listingError = unit.jobs.map((j) => inventory.get(j.name)).find((x) => x instanceof Error);
-    if (listingError) {
-      results.push(...unit.jobs.map((job) => failed(job, 0, errorMessage(listingError))));
+    if (unit.jobs.some((j) => inventory.get(j.name) instanceof Error)) {
+      const listingFailed = unit.jobs.map((job) => {
+        const own = inventory.get(job.name);
+        const why = own instanceof Error ? errorMessage(own) : `not backed up: listing group ${unit.group} failed`;
+        return failed(job, 0, why);
+      });
+      results.push(...logResults(listingFailed, log));
       continue;
     }
     const backups = new Map(unit.jobs.map((j) => [j.name, inventory.get(j.name) as Backup[]]));

@@ -41,7 +41,8 @@ export async function backUpUnit(
   const prepared = new Map<string, PreparedFile>();
   const results = new Map<string, JobResult>();
 
-  const reference = unit.policy.onChangeOnly ? newestReference(unit, backups) : undefined;
+  // --force backs up even an unchanged file: after a key leaked, every job needs a fresh copy.
+  const reference = unit.policy.onChangeOnly && !opts.force ? newestReference(unit, backups) : undefined;
   const referenceFingerprints = new Map<string, { kid: string; fingerprint: string }>();
   if (reference) {
     for (const [job, key] of reference) {
@@ -211,7 +212,8 @@ export function skipped(job: Job, outcome: "not-due" | "unchanged", reason: stri
   return { job: job.name, group: job.group, outcome, durationMs: 0, reason, pruned: [] };
 }
 
-function logResults(results: JobResult[], log: RunLog): JobResult[] {
+/** Tells the operator each result's outcome, one line per job, and hands the results back. */
+export function logResults(results: JobResult[], log: RunLog): JobResult[] {
   for (const r of results) {
     if (r.outcome === "failed") log.error(`${r.job}: failed: ${r.error}`);
     else if (r.outcome === "uploaded") {

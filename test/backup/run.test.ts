@@ -5,6 +5,7 @@ import { appendFile, chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { listBackups } from "../../src/backup/inventory.ts";
 import { runBackups, type RunOptions } from "../../src/backup/run.ts";
+import { BackupStore } from "../../src/store/store.ts";
 import { makeTempDir } from "../helpers/tmp.ts";
 import { clock, config, freshStore, job, keyRing, memoryLog } from "./fixtures.ts";
 
@@ -87,6 +88,15 @@ describe("due-ness from the bucket", () => {
 });
 
 describe("failures stay with their job", () => {
+  test("a bucket that cannot be listed fails every job with the reason, and says so in the log", async () => {
+    const store = await freshStore();
+    const missing = new BackupStore(store.client, `${store.bucket}-missing`);
+    const log = memoryLog();
+    const summary = await run({ config: config(missing.bucket, [job("any", await file("any.txt"))]), store: missing, log });
+    expect(summary.jobs[0]!.error).toContain("NoSuchBucket");
+    expect(log.lines).toContain(`error any: failed: ${summary.jobs[0]!.error}`);
+  });
+
   test("a job whose file is missing fails, the others succeed, and the run counts one failure", async () => {
     const store = await freshStore();
     const cfg = config(store.bucket, [
@@ -152,6 +162,17 @@ describe("onChangeOnly", () => {
     await writeFile(path, '{"a":2}');
     time.advance(60_000);
     expect((await run({ config: cfg, store, now: time.now })).jobs[0]!.outcome).toBe("uploaded");
+  });
+
+  test("--force uploads an unchanged file too, so a new primary key covers every job", async () => {
+    const store = await freshStore();
+    const path = await file("leaked.json", "same");
+    const cfg = config(store.bucket, [job("leaked", path, { policy: { onChangeOnly: true } })]);
+    const time = clock("2026-12-03T04:00:00Z");
+    await run({ config: cfg, store, now: time.now });
+    time.advance(60_000);
+    const forced = await run({ config: cfg, store, now: time.now, force: true });
+    expect(forced.jobs[0]!.outcome).toBe("uploaded");
   });
 
   test("still recognises an unchanged file after the primary key rotated", async () => {
