@@ -82,7 +82,7 @@ async function report(
   summary: RunSummary,
 ): Promise<void> {
   const { config, log } = ctx;
-  if (summary.counts.failed > 0 && config.reporting.errorRecipients.length > 0 && config.reporting.smtp) {
+  if (summary.counts.failed > 0 && config.reporting.errorRecipients.length > 0) {
     const { sendErrorMail } = await import("../report/mail.ts");
     summary.mail = await sendErrorMail({ settings: config.reporting, summary, env: process.env });
     if (summary.mail.sent) log.info(`error mail sent to ${summary.mail.recipients.join(", ")}`);

@@ -28,13 +28,12 @@ export function mailWarnings(
 ): FieldProblem[] {
   const reporting = asTable(top.reporting);
   const recipients = reporting?.errorRecipients;
-  const canSend = reporting?.smtp !== undefined || Boolean(env.SMTP_URL);
-  if (!Array.isArray(recipients) || recipients.length === 0 || canSend) return [];
+  // SMTP_URL supplies the server and login, but the sender address lives in [reporting.smtp].
+  if (!Array.isArray(recipients) || recipients.length === 0 || reporting?.smtp !== undefined) return [];
+  const withUrl = env.SMTP_URL ? " (SMTP_URL is set, but the sender address `from` is still needed)" : "";
   return [{
     path: "reporting.smtp",
-    message:
-      "errorRecipients is set but there is no [reporting.smtp] and no SMTP_URL, " +
-      "so no mail can be sent",
+    message: `errorRecipients is set but there is no [reporting.smtp] with host, port and from${withUrl}, so no mail can be sent`,
   }];
 }
 

@@ -125,4 +125,15 @@ describe("ssb run reports a failure in every place", () => {
     expect(text).toContain("error mail not sent");
     for (const output of [text, result.stdout, result.stderr]) expect(output).not.toContain(password);
   });
+
+  test("recipients without a [reporting.smtp] table: no mail, and the log and page say why", async () => {
+    const ws = await newWorkspace();
+    const config = reportingConfig(ws, 1).replace(/\[reporting\.smtp\][^[]*/, "");
+    ws.write("config.toml", config);
+
+    const result = await ws.ssb(["run", "--config", "config.toml"], { env: { SMTP_URL: "smtp://127.0.0.1:1" } });
+
+    expect(result.code).toBe(1);
+    expect(writtenText(ws)).toContain("[reporting.smtp] is missing");
+  });
 });
