@@ -49,6 +49,8 @@ export async function restoreObjects(opts: {
   lookup: KeyLookup;
   mode: number;
   force: boolean;
+  /** Aborted on SIGINT/SIGTERM: the temporary files are removed and nothing is renamed. */
+  signal?: AbortSignal;
 }): Promise<{ key: string; dest: string; bytes: number }[]> {
   await checkDestinations(opts.targets, opts.force);
   const temps: { target: RestoreTarget; temp: string; bytes: number }[] = [];
@@ -56,7 +58,7 @@ export async function restoreObjects(opts: {
     for (const target of opts.targets) {
       const temp = join(dirname(target.dest), `.${basename(target.dest)}.ssb-${randomBytes(6).toString("hex")}.tmp`);
       temps.push({ target, temp, bytes: 0 });
-      temps[temps.length - 1]!.bytes = await decryptToFile(opts.store, target.key, opts.lookup, temp, opts.mode);
+      temps[temps.length - 1]!.bytes = await decryptToFile(opts.store, target.key, opts.lookup, temp, opts.mode, opts.signal);
     }
     if (!opts.force) await checkDestinations(opts.targets, false);
     for (const { target, temp } of temps) await rename(temp, target.dest);
@@ -74,6 +76,7 @@ async function decryptToFile(
   lookup: KeyLookup,
   path: string,
   mode: number,
+  signal?: AbortSignal,
 ): Promise<number> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const { body } = await store.open(key);
@@ -93,7 +96,7 @@ async function decryptToFile(
         file.write(chunk).then(() => callback(), callback);
       },
     });
-    await pipeline(body, createRestoreStream(lookup), sink);
+    await pipeline(body, createRestoreStream(lookup), sink, { signal });
     await file.sync();
   } catch (error) {
     body.destroy();

@@ -31,6 +31,8 @@ export interface RunOptions {
   dryRun?: boolean;
   jobs?: string[];
   groups?: string[];
+  /** Aborted on SIGINT/SIGTERM: uploads in flight are aborted, units not started are skipped. */
+  signal?: AbortSignal;
   /** Told when a job's transfer starts and ends, so callers can watch concurrency. */
   onTransfer?: (event: "start" | "end", job: string) => void;
 }
@@ -93,6 +95,10 @@ export async function runBackups(opts: RunOptions): Promise<RunSummary> {
   }
 
   const runUnit = async (unit: Unit) => {
+    if (opts.signal?.aborted) {
+      results.push(...logResults(unit.jobs.map((job) => failed(job, 0, "interrupted before it started")), log));
+      return;
+    }
     const backups = new Map(unit.jobs.map((j) => [j.name, inventory.get(j.name) as Backup[]]));
     try {
       results.push(...(await backUpUnit(unit, backups, runTime, primary, opts)));

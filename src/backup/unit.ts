@@ -185,6 +185,7 @@ async function uploadWithRetry(
       objectKey,
       primary,
       metadata: { created: runTime.toISOString(), job: job.name, group: job.group },
+      signal: opts.signal,
     });
   let first = true;
   await retryIfChanged(job, opts.log, async () => {

@@ -42,6 +42,7 @@ export async function uploadPrepared(opts: {
   objectKey: string;
   primary: PrimaryKey;
   metadata: Omit<BackupMetadata, "format" | "kid" | "size" | "fingerprint" | "fingerprintKid">;
+  signal?: AbortSignal;
 }): Promise<void> {
   const { file, primary } = opts;
   const fingerprint = file.fingerprints.get(primary.kid) as string;
@@ -68,6 +69,7 @@ export async function uploadPrepared(opts: {
         fingerprintKid: primary.kid,
       },
       file.size,
+      opts.signal,
     );
   } catch (error) {
     // The pipeline's own error is more telling than the upload's wrapper around it.

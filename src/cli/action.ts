@@ -5,14 +5,34 @@ import { ExitCode, SsbError } from "../errors.ts";
  * An operator error prints as one line; anything else is a bug, printed with its stack.
  * Stacks and causes of operator errors show only with --verbose.
  */
-export async function runAction(verbose: boolean | undefined, body: () => Promise<number>): Promise<void> {
+export async function runAction(
+  verbose: boolean | undefined,
+  body: (signal: AbortSignal) => Promise<number>,
+): Promise<void> {
+  const interrupt = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (name: NodeJS.Signals) => {
+    // The first signal lets the command clean up (abort uploads, remove temporary files);
+    // a second one stops at once.
+    if (signalled) process.exit(exitCodeFor(name));
+    signalled = name;
+    process.stderr.write(`ssb: ${name} received; cleaning up, send it again to stop at once\n`);
+    interrupt.abort(new Error(`interrupted by ${name}`));
+  };
+  process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
+
   let code: number;
   try {
-    code = await body();
+    code = await body(interrupt.signal);
   } catch (error) {
     code = reportError(error, verbose ?? false);
   }
-  process.exit(code);
+  process.exit(signalled ? exitCodeFor(signalled) : code);
+}
+
+/** 128 + the signal's number, as shells report a process ended by it. */
+function exitCodeFor(name: NodeJS.Signals): number {
+  return name === "SIGINT" ? 130 : 143;
 }
 
 function reportError(error: unknown, verbose: boolean): number {

@@ -29,7 +29,7 @@ export default defineCommand({
     ...outputArgs,
   },
   run: ({ args }) =>
-    runAction(args.verbose, async () => {
+    runAction(args.verbose, async (signal) => {
       const { loadContext, openStore } = await import("./context.ts");
       if (!args.job === !args.group) {
         throw new ConfigError("Name a job (`ssb restore JOB`) or a group (`ssb restore --group NAME`); run `ssb ls` to see them");
@@ -46,7 +46,8 @@ export default defineCommand({
           at: args.at,
           to: args.to,
         });
-        const restored = await restoreObjects({ store, targets, lookup: ctx.lookup, mode, force: args.force ?? false });
+        const force = args.force ?? false;
+        const restored = await restoreObjects({ store, targets, lookup: ctx.lookup, mode, force, signal });
         for (const r of restored) {
           ctx.log.success(`restored ${r.key} to ${r.dest} (${r.bytes} bytes, mode ${mode.toString(8).padStart(4, "0")})`);
         }

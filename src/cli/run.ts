@@ -22,7 +22,7 @@ export default defineCommand({
     ...outputArgs,
   },
   run: ({ args }) =>
-    runAction(args.verbose, async () => {
+    runAction(args.verbose, async (signal) => {
       const { loadContext, openStore } = await import("./context.ts");
       const ctx = await loadContext(args, { logFile: !args["dry-run"] });
       const { config, log } = ctx;
@@ -50,8 +50,10 @@ export default defineCommand({
           dryRun: args["dry-run"],
           jobs: repeated(args.job),
           groups: repeated(args.group),
+          signal,
         });
-        if (!summary.dryRun) await report(ctx, summary);
+        // An interrupted run (a shutdown, Ctrl-C) is in the log; pages and mail would only be noise.
+        if (!summary.dryRun && !signal.aborted) await report(ctx, summary);
         if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         const line = formatFinalLine(summary);
         if (summary.counts.failed > 0) log.error(line);

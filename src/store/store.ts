@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -55,6 +56,7 @@ export class BackupStore {
     body: Readable,
     metadata: BackupMetadata,
     sizeHint: number,
+    signal?: AbortSignal,
   ): Promise<void> {
     const upload = new Upload({
       client: this.client,
@@ -70,14 +72,31 @@ export class BackupStore {
       leavePartsOnError: false,
     });
     upload.on("httpUploadProgress", collectTransferBuffers);
+    const abort = () => void upload.abort();
+    signal?.addEventListener("abort", abort, { once: true });
     try {
+      if (signal?.aborted) throw new Error("interrupted before the upload started");
       await upload.done();
     } catch (error) {
       body.destroy();
-      throw new SsbError(`Failed to upload ${this.url(key)}: ${describeS3Error(error)}`, {
-        cause: error,
-      });
+      await this.abortMultipart(key, (upload as unknown as { uploadId?: string }).uploadId);
+      const why = signal?.aborted ? "interrupted" : describeS3Error(error);
+      throw new SsbError(`Failed to upload ${this.url(key)}: ${why}`, { cause: error });
+    } finally {
+      signal?.removeEventListener("abort", abort);
     }
+  }
+
+  /**
+   * Aborts a multipart upload that failed or was interrupted. The upload library does this
+   * too, but not before its promise settles when it is interrupted, and a process about to
+   * exit cannot wait for that; a second abort of the same upload is harmless.
+   */
+  private async abortMultipart(key: string, uploadId: string | undefined): Promise<void> {
+    if (!uploadId) return;
+    await this.client
+      .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }))
+      .catch(() => {});
   }
 
   /** Opens `key` for reading; the body is a stream of the stored bytes. */
