@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  existsSync,
   closeSync,
   constants,
   ftruncateSync,
@@ -94,11 +95,11 @@ function loadLibc(): Libc {
 }
 
 /**
- * Where `ssb run` locks by default: `/tmp/ssb-<uid>/run-<hash>.lock`, one lock per user
- * and config file (the hash is of the config's real path, so a symlinked path shares it).
+ * Where `ssb run` locks by default: `/run/ssb/run-<hash>.lock` for root,
+ * `/tmp/ssb-<uid>/run-<hash>.lock` for other users; one lock per user and config file (the
+ * hash is of the config's real path, so a symlinked path shares it).
  *
- * `/tmp` is the one place that is writable for root and for any service user, and looks
- * the same under cron as in a login shell; `$XDG_RUNTIME_DIR` is not set under cron, a
+ * These places look the same under cron as in a login shell; `$XDG_RUNTIME_DIR` is not set under cron, a
  * home directory may not exist for a service user, and the config's folder is often
  * root's. The directory is created with mode 0700 and checked before use.
  */
@@ -110,7 +111,22 @@ export function defaultLockPath(configFile: string): string {
     // A config that does not exist fails elsewhere; its plain path is good enough here.
   }
   const hash = createHash("sha256").update(configPath).digest("hex").slice(0, 16);
-  return join("/tmp", `ssb-${process.getuid?.() ?? "user"}`, `run-${hash}.lock`);
+  return join(lockRoot(), `run-${hash}.lock`);
+}
+
+/**
+ * Root locks under /run (or /var/run), where other users cannot create files: in /tmp any
+ * local user could create `ssb-0` first and so stop root's backups. Other users lock under
+ * /tmp in a folder of their own, which is refused if someone else made it.
+ */
+function lockRoot(): string {
+  const uid = process.getuid?.();
+  if (uid === 0) {
+    for (const run of ["/run", "/var/run"]) {
+      if (existsSync(run)) return join(run, "ssb");
+    }
+  }
+  return join("/tmp", `ssb-${uid ?? "user"}`);
 }
 
 /**

@@ -147,9 +147,11 @@ describe("acquireRunLock", () => {
 });
 
 describe("defaultLockPath", () => {
-  test("is one private lock per user and config file under /tmp", () => {
+  test("is one private lock per config file, under /run for root (where other users cannot plant it) and /tmp otherwise", () => {
     const path = defaultLockPath("/etc/secure-s3-backup/config.toml");
-    expect(path).toMatch(new RegExp(`^/tmp/ssb-${process.getuid!()}/run-[0-9a-f]{16}\\.lock$`));
+    const uid = process.getuid!();
+    const folder = uid === 0 ? "/(var/)?run/ssb" : `/tmp/ssb-${uid}`;
+    expect(path).toMatch(new RegExp(`^${folder}/run-[0-9a-f]{16}\\.lock$`));
   });
 
   test("the same config gives the same path, another config another path", () => {
