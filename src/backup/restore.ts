@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { mkdir, open, rename, stat, unlink } from "node:fs/promises";
+import { chown, mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -61,12 +61,25 @@ export async function restoreObjects(opts: {
       temps[temps.length - 1]!.bytes = await decryptToFile(opts.store, target.key, opts.lookup, temp, opts.mode, opts.signal);
     }
     if (!opts.force) await checkDestinations(opts.targets, false);
-    for (const { target, temp } of temps) await rename(temp, target.dest);
+    for (const { target, temp } of temps) {
+      await keepOwner(temp, target.dest);
+      await rename(temp, target.dest);
+    }
   } catch (error) {
     await Promise.all(temps.map(({ temp }) => unlink(temp).catch(() => {})));
     throw error;
   }
   return temps.map(({ target, bytes }) => ({ key: target.key, dest: target.dest, bytes }));
+}
+
+/**
+ * A file replaced with --force keeps its owner and group, so a service that reads it (Redis
+ * reading dump.rdb as its own user) still can after root restored it. Only root may give a
+ * file away; for anyone else the file stays theirs, which is what they can read anyway.
+ */
+async function keepOwner(temp: string, dest: string): Promise<void> {
+  const existing = await stat(dest).catch(() => undefined);
+  if (existing) await chown(temp, existing.uid, existing.gid).catch(() => {});
 }
 
 /** Downloads and decrypts one object into `path` (created new, with `mode`); returns its size. */

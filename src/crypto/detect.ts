@@ -1,5 +1,6 @@
 import type { Transform } from "node:stream";
 
+import { DecryptError } from "../errors.ts";
 import { decryptFormat1 } from "./format1.ts";
 import { Format2Reader } from "./format2-decrypt.ts";
 import { FORMAT2_MAGIC } from "./format2-header.ts";
@@ -16,6 +17,12 @@ export function detectFormat(firstBytes: Uint8Array): 1 | 2 {
 }
 
 /**
+ * Format 1 objects are read whole into memory; anything larger than this that does not
+ * start like format 2 is refused rather than allowed to exhaust memory.
+ */
+export const MAX_FORMAT1_BYTES = 512 * 2 ** 20;
+
+/**
  * A Transform that decrypts an object of either format: format 2 segment by segment, format
  * 1 only once the whole object has arrived, since that layout cannot be read in parts. It
  * errors with a DecryptError on every refusal, like createDecryptStream.
@@ -26,6 +33,7 @@ export function createRestoreStream(lookup: KeyLookup): Transform {
     let startLength = 0;
     let format2: Format2Reader | undefined;
     let format1: Buffer[] | undefined;
+    let format1Bytes = 0;
 
     return {
       write(chunk) {
@@ -35,6 +43,12 @@ export function createRestoreStream(lookup: KeyLookup): Transform {
         }
         if (format1) {
           format1.push(chunk);
+          format1Bytes += chunk.length;
+          if (format1Bytes > MAX_FORMAT1_BYTES) {
+            throw new DecryptError(
+              `object is not in format 2 and larger than ${MAX_FORMAT1_BYTES / 2 ** 20} MiB, too large for a format 1 backup; is it an ssb backup?`,
+            );
+          }
           return;
         }
 
@@ -48,6 +62,7 @@ export function createRestoreStream(lookup: KeyLookup): Transform {
           format2.write(head);
         } else {
           format1 = [head];
+          format1Bytes = head.length;
         }
       },
       end() {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { chown, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { restoreObjects } from "../../src/backup/restore.ts";
 import { runBackups } from "../../src/backup/run.ts";
@@ -164,6 +164,20 @@ describe("restoring over an existing file", () => {
     await writeFile(dest, "current");
     await restore(store, key, dest, ring.lookup, true);
     expect(await readFile(dest, "utf8")).toBe("backup");
+  });
+
+  test("a file replaced with --force keeps its owner and group", async () => {
+    const store = await freshStore();
+    const ring = keyRing(["v1"]);
+    const key = await backUp(store, ring, Buffer.from("backup"), "2026-12-03T01:00:00Z");
+    const dest = join(dir, "owned-by-service");
+    await writeFile(dest, "current");
+    if (process.getuid?.() === 0) await chown(dest, 4242, 4343);
+    const before = await stat(dest);
+    await restore(store, key, dest, ring.lookup, true);
+    const after = await stat(dest);
+    expect([after.uid, after.gid]).toEqual([before.uid, before.gid]);
+    expect(after.mode & 0o777).toBe(0o600);
   });
 
   test("a damaged object restored with --force leaves the existing file untouched", async () => {

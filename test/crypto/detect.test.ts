@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { createRestoreStream, detectFormat } from "../../src/crypto/detect.ts";
+import { createRestoreStream, detectFormat, MAX_FORMAT1_BYTES } from "../../src/crypto/detect.ts";
 import { createEncryptStream } from "../../src/crypto/format2.ts";
 import { DecryptError } from "../../src/errors.ts";
 import { bytesOf, KEY_V1, lookupV1, runThrough } from "./helpers.ts";
@@ -46,5 +46,11 @@ describe("createRestoreStream", () => {
   ])("errors on $what", async ({ bytes }) => {
     const restoring = runThrough(createRestoreStream(lookupV1), bytes);
     await expect(restoring).rejects.toBeInstanceOf(DecryptError);
+  });
+
+  test("refuses an object that is not format 2 once it grows past the format 1 limit", async () => {
+    const foreign = Buffer.alloc(MAX_FORMAT1_BYTES + 1, 0x07);
+    const restoring = runThrough(createRestoreStream(lookupV1), foreign, 8 * 1024 * 1024);
+    await expect(restoring).rejects.toThrow(/too large for a format 1 backup/);
   });
 });
