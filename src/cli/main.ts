@@ -42,6 +42,13 @@ async function refuseUnknownOptions(rawArgs: string[], command: CommandDef): Pro
   process.exit(2);
 }
 
+/** `ssb --config X run` works like `ssb run --config X`: the command moves to the front. */
+function commandFirst(rawArgs: string[]): string[] {
+  const at = rawArgs.findIndex((arg) => Object.hasOwn(subCommands, arg));
+  if (at <= 0) return rawArgs;
+  return [rawArgs[at]!, ...rawArgs.slice(0, at), ...rawArgs.slice(at + 1)];
+}
+
 async function start(rawArgs: string[]): Promise<void> {
   if (rawArgs.length === 1 && (rawArgs[0] === "--version" || rawArgs[0] === "-v")) {
     console.log(version);
@@ -66,4 +73,4 @@ async function start(rawArgs: string[]): Promise<void> {
   }
 }
 
-await start(process.argv.slice(2));
+await start(commandFirst(process.argv.slice(2)));

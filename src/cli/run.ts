@@ -41,7 +41,7 @@ export default defineCommand({
       let lock: RunLock | undefined;
       try {
         lock = args["dry-run"] ? undefined : acquireRunLock(defaultLockPath(config.file));
-        const summary = await runBackups({
+        const raw = await runBackups({
           config,
           store: await openStore(config),
           keys: ctx.keys,
@@ -52,6 +52,8 @@ export default defineCommand({
           groups: repeated(args.group),
           signal,
         });
+        // The same safety net as the log: no registered secret reaches --json, a page or the mail.
+        const summary: RunSummary = JSON.parse(log.redact(JSON.stringify(raw)));
         // An interrupted run (a shutdown, Ctrl-C) is in the log; pages and mail would only be noise.
         if (!summary.dryRun && !signal.aborted) await report(ctx, summary);
         if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -17,6 +17,8 @@ export interface Logger {
   debug(msg: string): void;
   /** From now on, `value` is written as `[redacted]` on the console and in the log file. */
   registerSecret(value: string | undefined): void;
+  /** `text` with every registered secret replaced, for output that does not go through the logger. */
+  redact(text: string): string;
   /** Flushes and closes the log file; call it before the process exits. */
   close(): Promise<void>;
 }
@@ -96,6 +98,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     success: (msg) => emit("success", msg),
     debug: (msg) => emit("debug", msg),
     registerSecret: (value) => redactor.add(value),
+    redact: (text) => redactor.redact(text),
     close: async () => {
       await file?.close();
       file = undefined;

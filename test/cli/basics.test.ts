@@ -32,6 +32,15 @@ describe("the command line", () => {
     expect(result.stderr).toBe("");
   });
 
+  test("options written before the command work as after it", async () => {
+    ws.write("config.toml", tomlConfig(ws.bucket, '[[jobs]]\nname = "a"\npath = "a.txt"\n'));
+
+    const result = await ws.ssb(["--config", "config.toml", "check"]);
+
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)).toContain(`config: ${join(ws.dir, "config.toml")}`);
+  });
+
   test("an unknown command is a usage error naming it", async () => {
     const result = await ws.ssb(["frobnicate"]);
 

@@ -112,6 +112,7 @@ describe("redaction", () => {
     expect(written).not.toContain(key.toUpperCase());
     expect(written).not.toContain("hunter2-smtp-pass");
     expect(written.match(/\[redacted\]/g)).toHaveLength(6);
+    expect(log.redact(`{"error":"pass hunter2-smtp-pass, key ${key}"}`)).toBe('{"error":"pass [redacted], key [redacted]"}');
   });
 
   test("the password inside a registered SMTP_URL is redacted on its own too", async () => {
