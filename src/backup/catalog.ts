@@ -14,6 +14,8 @@ export interface CatalogBackup {
   time: string;
   /** Stored (encrypted) size in bytes. */
   size: number;
+  /** Id of the key it was encrypted with, from its metadata; absent for older objects. */
+  keyId?: string;
 }
 
 export interface CatalogJob {
@@ -62,17 +64,7 @@ export async function listCatalog(store: BackupStore, config: Config, only?: str
       const found = await listBackups(store, job);
       backups.set(job.name, found);
       if (!jobs.includes(job)) continue;
-      catalog.jobs.push({
-        job: job.name,
-        group: job.group,
-        path: job.path,
-        backups: found.map((b) => ({
-          name: displayName(b.key),
-          key: b.key,
-          time: formatBackupTime(b.time),
-          size: b.size,
-        })),
-      });
+      catalog.jobs.push({ job: job.name, group: job.group, path: job.path, backups: await describe(store, found) });
     }
     if (unit.group) {
       const members = unit.jobs.map((j) => j.name);
@@ -91,14 +83,44 @@ export async function listCatalog(store: BackupStore, config: Config, only?: str
   return catalog;
 }
 
+/**
+ * The backups as `ssb ls` shows them, with the key id each was encrypted under, so an
+ * operator can tell when an old key is no longer needed. One metadata request per backup,
+ * a few at a time.
+ */
+async function describe(store: BackupStore, backups: Backup[]): Promise<CatalogBackup[]> {
+  const out: CatalogBackup[] = backups.map((b) => ({
+    name: displayName(b.key),
+    key: b.key,
+    time: formatBackupTime(b.time),
+    size: b.size,
+  }));
+  let next = 0;
+  const lane = async () => {
+    while (next < out.length) {
+      const entry = out[next++]!;
+      const kid = (await store.head(entry.key)).kid;
+      if (kid) entry.keyId = kid;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  return out;
+}
+
 /** The catalog as aligned text for a terminal. */
 export function formatCatalog(catalog: Catalog): string {
   const lines: string[] = [];
+  const kids = catalog.jobs.flatMap((job) => job.backups.map((b) => b.keyId ?? "?"));
+  const keyWidth = Math.max(3, ...kids.map((kid) => kid.length));
   for (const job of catalog.jobs) {
     const heading = `${job.job}${job.group ? ` (group ${job.group})` : ""}: ${job.path}`;
     lines.push(heading);
     if (job.backups.length === 0) lines.push("  no backups");
-    for (const b of job.backups) lines.push(`  ${b.time}  ${formatBytes(b.size).padStart(9)}  ${b.name}`);
+    else lines.push(`  ${"TIME".padEnd(20)}  ${"STORED".padStart(9)}  ${"KEY".padEnd(keyWidth)}  OBJECT`);
+    for (const b of job.backups) {
+      const kid = (b.keyId ?? "?").padEnd(keyWidth);
+      lines.push(`  ${b.time}  ${formatBytes(b.size).padStart(9)}  ${kid}  ${b.name}`);
+    }
     lines.push("");
   }
   for (const group of catalog.groups) {

@@ -24,6 +24,9 @@ export async function planRestore(
   if (request.job) {
     const job = config.jobs.find((j) => j.name === request.job);
     if (!job) {
+      if (config.jobs.some((j) => j.group === request.job)) {
+        throw new ConfigError(`"${request.job}" is a group; restore its set with \`ssb restore --group ${request.job}\``);
+      }
       const names = config.jobs.map((j) => j.name).join(", ") || "none";
       throw new ConfigError(`No job named "${request.job}" in ${config.file}; jobs: ${names}`);
     }

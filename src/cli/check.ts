@@ -7,7 +7,7 @@ export default defineCommand({
   meta: {
     name: "check",
     description:
-      "Load and validate the config and the keys, print every problem; touches nothing. Exit 2 when a problem stops a run or disables a job (warnings alone exit 0)",
+      "Load and validate the config and the keys, print every problem and warning; touches nothing. Exit 2 if there is any",
   },
   args: { ...configArgs, ...jsonArg, ...outputArgs },
   run: ({ args }) =>
@@ -19,6 +19,8 @@ export default defineCommand({
       } else {
         for (const line of report.lines) process.stdout.write(`${line}\n`);
       }
-      return report.problems.length > 0 ? ExitCode.usage : ExitCode.ok;
+      // Stricter than `ssb run`, which goes on past warnings: a typo such as [[job]] or
+      // errorRecipient is only a warning there, but it silently drops a job or the mail.
+      return report.problems.length + report.warnings.length > 0 ? ExitCode.usage : ExitCode.ok;
     }),
 });

@@ -41,9 +41,10 @@ describe("ssb ls", () => {
 
     const out = lines(result.stdout);
     expect(out[0]).toBe(`secret: ${ws.dir}/etc/secret.bin`);
-    expect(out).toHaveLength(3);
-    expect(out[1]).toEndWith(`  ${newer.replace(/\.enc$/, "")}`);
-    expect(out[2]).toEndWith(`  ${older.replace(/\.enc$/, "")}`);
+    expect(out).toHaveLength(4);
+    expect(out[1]).toMatch(/^\s+TIME\s+STORED\s+KEY\s+OBJECT$/);
+    expect(out[2]).toEndWith(`  v1   ${newer.replace(/\.enc$/, "")}`);
+    expect(out[3]).toEndWith(`  v1   ${older.replace(/\.enc$/, "")}`);
     expect(result.stdout).not.toContain(".enc");
   });
 
@@ -56,6 +57,7 @@ describe("ssb ls", () => {
     expect(catalog.bucket).toBe(ws.bucket);
     const backups = catalog.jobs[0].backups;
     expect(backups.map((b: { key: string }) => b.key)).toEqual([newer, older]);
+    expect(backups.map((b: { keyId: string }) => b.keyId)).toEqual(["v1", "v1"]);
     expect(backups.map((b: { name: string }) => b.name)).toEqual([
       newer.replace(/\.enc$/, ""),
       older.replace(/\.enc$/, ""),
