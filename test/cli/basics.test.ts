@@ -41,6 +41,15 @@ describe("the command line", () => {
     expect(lines(result.stdout)).toContain(`config: ${join(ws.dir, "config.toml")}`);
   });
 
+  test("ssb check exits 2 on a typo that would silently drop a job, such as [[job]]", async () => {
+    ws.write("config.toml", tomlConfig(ws.bucket, '[[job]]\nname = "a"\npath = "a.txt"\n'));
+
+    const result = await ws.ssb(["check", "--config", "config.toml"]);
+
+    expect(result.code).toBe(2);
+    expect(lines(result.stdout)).toContain("warning: config.toml: job: unknown key; did you mean jobs?");
+  });
+
   test("an unknown command is a usage error naming it", async () => {
     const result = await ws.ssb(["frobnicate"]);
 
