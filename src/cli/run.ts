@@ -95,7 +95,7 @@ async function report(
   if (config.reporting.htmlPath) {
     const { writeRunReport } = await import("../report/html.ts");
     try {
-      const pages = await writeRunReport(config.reporting.htmlPath, summary);
+      const pages = await writeRunReport(config.reporting.htmlPath, summary, config.reporting.keepRuns);
       log.info(`report: ${pages.report}`);
     } catch (error) {
       log.error(`Failed to write the HTML report in ${config.reporting.htmlPath}: ${(error as Error).message}`);

@@ -29,6 +29,7 @@ export const DEFAULTS = {
   timezone: "UTC",
   smtpPort: 587,
   smtpTimeoutMs: 30_000,
+  keepRuns: 500,
 } as const;
 
 const UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -92,6 +93,7 @@ export const smtpSchema = z.object({
 export const reportingSchema = z.object({
   htmlPath: text.optional(),
   errorRecipients: z.array(text.regex(/@/, "must be an email address")).optional(),
+  keepRuns: positiveInt.optional(),
   smtp: smtpSchema.optional(),
 });
 

@@ -56,6 +56,8 @@ export interface SmtpSettings {
 export interface ReportingSettings {
   htmlPath?: string;
   errorRecipients: string[];
+  /** Runs whose HTML pages are kept; older pages are deleted. */
+  keepRuns: number;
   smtp?: SmtpSettings;
 }
 

@@ -92,6 +92,7 @@ export function validateConfig(raw: unknown, opts: ValidateOptions): Config {
     reporting: {
       ...(reporting.htmlPath !== undefined && { htmlPath: inConfigFolder(reporting.htmlPath) }),
       errorRecipients: reporting.errorRecipients ?? [],
+      keepRuns: reporting.keepRuns ?? DEFAULTS.keepRuns,
       ...(reporting.smtp && { smtp: resolveSmtp(reporting.smtp) }),
     },
     limits: { maxJobs: limits.maxJobs ?? DEFAULTS.maxJobs },

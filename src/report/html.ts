@@ -6,7 +6,7 @@ import { renderTemplate } from "./render.ts";
 import type { RunSummary } from "./summary.ts";
 import { buildRunView, isFailure, runStatus, type Tone } from "./view.ts";
 
-/** How many runs index.html lists; older pages stay in the folder but are not linked. */
+/** How many runs keep their pages by default (`reporting.keepRuns`); older pages are deleted. */
 export const INDEX_LIMIT = 500;
 
 /** Paths of the pages one run wrote. */
@@ -23,7 +23,11 @@ export interface RunReportFiles {
  * gets `-2`, `-3`, … Every page is written to a temporary file first and renamed, so a
  * web server never serves half a page.
  */
-export async function writeRunReport(dir: string, summary: RunSummary): Promise<RunReportFiles> {
+export async function writeRunReport(
+  dir: string,
+  summary: RunSummary,
+  keepRuns = INDEX_LIMIT,
+): Promise<RunReportFiles> {
   const folder = resolve(dir);
   await mkdir(folder, { recursive: true });
 
@@ -59,15 +63,24 @@ export async function writeRunReport(dir: string, summary: RunSummary): Promise<
     errorPage = join(folder, names.error);
   }
 
-  const index = await writeIndex(folder);
+  const index = await writeIndex(folder, keepRuns);
   return { report: join(folder, names.report), errorPage, index };
 }
 
-/** Rebuilds `index.html` from the run pages present in `dir`; returns its path. */
-export async function writeIndex(dir: string): Promise<string> {
+/**
+ * Rebuilds `index.html` from the run pages present in `dir` and deletes the pages of all
+ * but the newest `keepRuns` runs, so a folder fed by cron every few minutes stays bounded;
+ * returns the index's path.
+ */
+export async function writeIndex(dir: string, keepRuns = INDEX_LIMIT): Promise<string> {
   const folder = resolve(dir);
   const runs = listRuns(await readdir(folder));
-  const listed = runs.slice(0, INDEX_LIMIT);
+  const listed = runs.slice(0, keepRuns);
+  for (const old of runs.slice(keepRuns)) {
+    for (const name of [old.report, old.errorPage]) {
+      if (name) await unlink(join(folder, name)).catch(() => {});
+    }
+  }
   const rows = [];
   for (const entry of listed) rows.push(await indexRow(folder, entry));
 

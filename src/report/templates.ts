@@ -191,7 +191,7 @@ ${FOOT}`;
 export const INDEX_TEMPLATE = `${HEAD}<section class="card">
 <div class="title"><h1>Backup runs</h1>
 <span class="badge <%= it.latest.tone %>">latest: <%= it.latest.label %></span></div>
-<p class="muted" style="margin:0">Newest first<% if (it.truncated) { %>; only the newest <%= it.runs.length %> runs are listed<% } %>. Times are UTC.</p>
+<p class="muted" style="margin:0">Newest first<% if (it.truncated) { %>; the pages of older runs were deleted, only the newest <%= it.runs.length %> are kept<% } %>. Times are UTC.</p>
 </section>
 <h2>Runs</h2>
 <% if (it.runs.length === 0) { %>

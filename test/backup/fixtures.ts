@@ -29,7 +29,7 @@ export function config(bucket: string, jobs: Job[], extra: Partial<Config> = {})
     file: "/test/config.toml",
     s3: { bucket, region: "us-east-1", forcePathStyle: true, checksums: "WHEN_REQUIRED" },
     logging: { level: "info", maxSize: 1 << 20, maxFiles: 2 },
-    reporting: { errorRecipients: [] },
+    reporting: { errorRecipients: [], keepRuns: 500 },
     limits: { maxJobs: 2 },
     timezone: "UTC",
     problems: [],

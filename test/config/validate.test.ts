@@ -94,7 +94,7 @@ describe("defaults and overrides", () => {
       checksums: "WHEN_SUPPORTED",
     });
     expect(config.logging).toEqual({ level: "info", maxSize: 10 * 1024 * 1024, maxFiles: 7 });
-    expect(config.reporting).toEqual({ errorRecipients: [] });
+    expect(config.reporting).toEqual({ errorRecipients: [], keepRuns: 500 });
     expect(config.limits).toEqual({ maxJobs: 2 });
     expect(config.timezone).toBe("UTC");
     expect(config.file).toBe(FILE);

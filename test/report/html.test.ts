@@ -140,6 +140,20 @@ describe("writeRunReport", () => {
     expect(links).not.toContain("backup-2020-01-01T00%3A00%3A00.html");
   });
 
+  test("deletes the pages of runs older than the newest keepRuns, and nothing else", async () => {
+    await writeRunReport(dir, makeSummary([failed()], { startedAt: "2026-12-01T04:00:00.000Z" }), 2);
+    await writeRunReport(dir, makeSummary([uploaded()], { startedAt: "2026-12-02T04:00:00.000Z" }), 2);
+    await writeFile(join(dir, "notes.html"), "mine");
+    await writeRunReport(dir, makeSummary([uploaded()], { startedAt: "2026-12-03T04:00:00.000Z" }), 2);
+
+    expect((await readdir(dir)).sort()).toEqual([
+      "backup-2026-12-02T04:00:00.html",
+      "backup-2026-12-03T04:00:00.html",
+      "index.html",
+      "notes.html",
+    ]);
+  });
+
   test("leaves no temporary files behind", async () => {
     await writeRunReport(dir, makeSummary([failed()]));
     await writeRunReport(dir, makeSummary([failed()]));

@@ -12,6 +12,7 @@ afterEach(stopSmtpServers);
 function settings(port: number, smtp: Partial<SmtpSettings> = {}): ReportingSettings {
   return {
     errorRecipients: ["ops@example.com", "oncall@example.com"],
+    keepRuns: 500,
     smtp: {
       host: "127.0.0.1",
       port,
