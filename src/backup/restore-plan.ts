@@ -6,7 +6,7 @@ import type { BackupStore } from "../store/store.ts";
 import { listBackups, type Backup } from "./inventory.ts";
 import { formatBackupTime } from "./naming.ts";
 import { parseAtTime, pickNewest } from "./pick.ts";
-import { buildSets, isComplete } from "./retention.ts";
+import { completeSets } from "./retention.ts";
 import type { RestoreTarget } from "./restore.ts";
 
 /**
@@ -44,9 +44,7 @@ export async function planRestore(
   }
   const backups = new Map<string, Backup[]>();
   for (const job of members) backups.set(job.name, await listBackups(store, job));
-  const names = members.map((j) => j.name);
-  const complete = buildSets(names, backups).filter((set) => isComplete(set, names));
-  const set = pickNewest(complete, at);
+  const set = pickNewest(completeSets(members.map((j) => j.name), backups), at);
   if (!set) {
     throw new SsbError(
       `No complete set of group ${request.group}${when} in s3://${config.s3.bucket}; run \`ssb ls ${request.group}\``,

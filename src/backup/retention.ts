@@ -68,6 +68,14 @@ export function isComplete(set: BackupSet, groupJobs: string[]): boolean {
   return groupJobs.every((job) => set.members.has(job));
 }
 
+/** The group's complete sets, newest first: what due-ness, onChangeOnly and restore go by. */
+export function completeSets(
+  groupJobs: string[],
+  backupsByJob: Map<string, { time: Date; key: string }[]>,
+): BackupSet[] {
+  return buildSets(groupJobs, backupsByJob).filter((set) => isComplete(set, groupJobs));
+}
+
 /**
  * The object keys retention deletes from a group, oldest set first. Rules:
  *

@@ -7,7 +7,7 @@ import type { BackupStore } from "../store/store.ts";
 import { decideDue } from "./due.ts";
 import { type Backup, listBackups } from "./inventory.ts";
 import { formatBackupTime, nextFreeTime } from "./naming.ts";
-import { buildSets, isComplete } from "./retention.ts";
+import { completeSets } from "./retention.ts";
 import { backUpUnit, failed, logResults, skipped } from "./unit.ts";
 import type { PrimaryKey } from "./upload.ts";
 import { buildUnits, selectUnits, type Unit } from "./units.ts";
@@ -162,10 +162,10 @@ function problemResults(opts: RunOptions, brokenJobs: Set<string>): JobResult[] 
 /** Times that count for due-ness: every backup of a job, or every complete set of a group. */
 function completeTimes(unit: Unit, backups: Map<string, Backup[]>): Date[] {
   if (!unit.group) return (backups.get(unit.jobs[0]!.name) ?? []).map((b) => b.time);
-  const members = unit.jobs.map((j) => j.name);
-  return buildSets(members, backups)
-    .filter((set) => isComplete(set, members))
-    .map((set) => set.time);
+  return completeSets(
+    unit.jobs.map((j) => j.name),
+    backups,
+  ).map((set) => set.time);
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

@@ -5,7 +5,7 @@ import type { JobResult } from "../report/summary.ts";
 import type { Backup } from "./inventory.ts";
 import { backupObjectName, displayName, formatBackupTime } from "./naming.ts";
 import { planPrune, pruneUnit } from "./prune.ts";
-import { buildSets, isComplete } from "./retention.ts";
+import { completeSets } from "./retention.ts";
 import type { RunLog, RunOptions } from "./run.ts";
 import { ChangedWhileReadingError } from "./source.ts";
 import { type PreparedFile, type PrimaryKey, prepareFile, uploadPrepared } from "./upload.ts";
@@ -17,11 +17,10 @@ function newestReference(unit: Unit, backups: Map<string, Backup[]>): Map<string
     const newest = backups.get(unit.jobs[0]!.name)?.[0];
     return newest ? new Map([[unit.jobs[0]!.name, newest.key]]) : undefined;
   }
-  const members = unit.jobs.map((j) => j.name);
-  const sets = buildSets(members, backups)
-    .filter((set) => isComplete(set, members))
-    .sort((a, b) => b.time.getTime() - a.time.getTime());
-  return sets[0]?.members;
+  return completeSets(
+    unit.jobs.map((j) => j.name),
+    backups,
+  )[0]?.members;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { loadConfig } from "../config/load.ts";
-import { loadKeys, lookupKey } from "../config/keys.ts";
+import { type KeyRing, loadKeys, lookupKey } from "../config/keys.ts";
 import type { Config } from "../config/types.ts";
 import type { KeyLookup } from "../crypto/keys.ts";
 import { createLogger, type Logger } from "../report/logger.ts";
@@ -11,7 +11,7 @@ export interface Context {
   config: Config;
   /** The env file that was loaded, if any. */
   envFile?: string;
-  keys: ReturnType<typeof loadKeys>;
+  keys: KeyRing;
   lookup: KeyLookup;
   log: Logger;
 }
@@ -33,7 +33,7 @@ export async function loadContext(
     env: process.env,
   });
   // Listing needs no keys, so a server holding only S3 credentials can still see what exists.
-  const keys = opts.keys === false ? noKeys() : loadKeys(process.env);
+  const keys = opts.keys === false ? keysIfAny() : loadKeys(process.env);
   const log = createLogger({
     level: config.logging.level,
     file: opts.logFile ? config.logging.file : undefined,
@@ -49,11 +49,12 @@ export async function loadContext(
   return { config, envFile, keys, lookup: (kid) => lookupKey(keys, kid), log };
 }
 
-function noKeys(): ReturnType<typeof loadKeys> {
+/** The keys if they load; an empty ring otherwise, for commands that only list. */
+function keysIfAny(): KeyRing {
   try {
     return loadKeys(process.env);
   } catch {
-    return { primary: "", keys: new Map() } as unknown as ReturnType<typeof loadKeys>;
+    return { primary: "", keys: new Map() };
   }
 }
 
@@ -66,7 +67,7 @@ function warnIfShared(file: string, log: Logger): void {
 }
 
 /** Every value that must never reach a log line or a page. */
-function secretValues(keys: ReturnType<typeof loadKeys>): string[] {
+function secretValues(keys: KeyRing): string[] {
   const env = process.env;
   const values = [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.SMTP_PASS, env.SMTP_URL];
   for (const key of keys.keys.values()) values.push(Buffer.from(key).toString("hex"));

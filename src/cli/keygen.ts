@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { keyVariableName } from "../config/keys.ts";
 import { generateKeyHex } from "../crypto/keygen.ts";
 
 export default defineCommand({
@@ -12,7 +13,7 @@ export default defineCommand({
   run: ({ args }) => {
     process.stdout.write(`${generateKeyHex()}\n`);
     if (process.stderr.isTTY) {
-      const variable = `KEY_${args.id.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
+      const variable = keyVariableName(args.id);
       process.stderr.write(
         `Store it as ${variable}=<key> in the server's env file (mode 0600) and set PRIMARY_KEY=${args.id}.\n` +
           "Keep a copy outside the server: without the key, the backups cannot be restored.\n",
