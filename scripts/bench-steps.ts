@@ -31,7 +31,9 @@ const STEPS: Record<string, string> = {
 };
 
 // One key for every step of a run, so the download steps read what the "put" step wrote.
-const key = new Uint8Array(Buffer.from(process.env.BENCH_STEPS_KEY ?? randomBytes(32).toString("hex"), "hex"));
+const key = new Uint8Array(
+  Buffer.from(process.env.BENCH_STEPS_KEY ?? randomBytes(32).toString("hex"), "hex"),
+);
 
 function peakKiB(): number {
   const match = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"));
@@ -57,20 +59,32 @@ async function runStep(step: string, file: string, bucket: string): Promise<void
   const handle = await open(file, "r");
   const size = (await handle.stat()).size;
   const read = () => handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 });
-  const metadata = { format: 2, kid: "v1", size, created: new Date().toISOString(), job: "bench" } as const;
+  const metadata = {
+    format: 2,
+    kid: "v1",
+    size,
+    created: new Date().toISOString(),
+    job: "bench",
+  } as const;
   const put = (body: Readable) => store.put(objectKey, body, metadata, size);
   const encrypted = () => pipe(read(), createEncryptStream({ kid: "v1", key }), () => {});
 
   if (step === "put-gc") setInterval(() => Bun.gc(true), 100).unref();
   try {
     if (step === "fingerprint") await fingerprintFile(file, new Map([["v1", key]]));
-    if (step === "encrypt") await pipeline(read(), createEncryptStream({ kid: "v1", key }), discard());
+    if (step === "encrypt")
+      await pipeline(read(), createEncryptStream({ kid: "v1", key }), discard());
     if (step === "put-plain") await put(read());
     if (step === "put" || step === "put-gc") await put(encrypted());
     if (step === "get-plain" || step === "decrypt") {
       const { body } = await store.open(objectKey);
       if (step === "get-plain") await pipeline(body, discard());
-      else await pipeline(body, createRestoreStream(() => key), discard());
+      else
+        await pipeline(
+          body,
+          createRestoreStream(() => key),
+          discard(),
+        );
     }
   } finally {
     await handle.close();
@@ -102,11 +116,15 @@ async function main(): Promise<void> {
     ]);
     const seconds = (performance.now() - started) / 1000;
     if (code !== 0) {
-      process.stdout.write(`  ${step.padEnd(12)} failed (exit ${code}): ${err.trim().split("\n").at(-1)}\n`);
+      process.stdout.write(
+        `  ${step.padEnd(12)} failed (exit ${code}): ${err.trim().split("\n").at(-1)}\n`,
+      );
       continue;
     }
     const mib = (Number(out.trim()) / 1024).toFixed(1).padStart(7);
-    process.stdout.write(`  ${step.padEnd(12)} peak RSS ${mib} MiB  ${seconds.toFixed(2).padStart(6)} s  ${what}\n`);
+    process.stdout.write(
+      `  ${step.padEnd(12)} peak RSS ${mib} MiB  ${seconds.toFixed(2).padStart(6)} s  ${what}\n`,
+    );
   }
 }
 

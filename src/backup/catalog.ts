@@ -46,7 +46,11 @@ export interface Catalog {
 }
 
 /** Lists the backups of every job, or of one job or group when `only` names it. */
-export async function listCatalog(store: BackupStore, config: Config, only?: string): Promise<Catalog> {
+export async function listCatalog(
+  store: BackupStore,
+  config: Config,
+  only?: string,
+): Promise<Catalog> {
   let units = buildUnits(config.jobs);
   if (only) {
     units = units.filter((u) => u.group === only || u.jobs.some((j) => j.name === only));
@@ -58,13 +62,19 @@ export async function listCatalog(store: BackupStore, config: Config, only?: str
   const catalog: Catalog = { bucket: config.s3.bucket, jobs: [], groups: [] };
   for (const unit of units) {
     // A job named on its own shows that job (and its group's sets); a group shows every member.
-    const jobs = !only || unit.group === only ? unit.jobs : unit.jobs.filter((j) => j.name === only);
+    const jobs =
+      !only || unit.group === only ? unit.jobs : unit.jobs.filter((j) => j.name === only);
     const backups = new Map<string, Backup[]>();
     for (const job of unit.jobs) {
       const found = await listBackups(store, job);
       backups.set(job.name, found);
       if (!jobs.includes(job)) continue;
-      catalog.jobs.push({ job: job.name, group: job.group, path: job.path, backups: await describe(store, found) });
+      catalog.jobs.push({
+        job: job.name,
+        group: job.group,
+        path: job.path,
+        backups: await describe(store, found),
+      });
     }
     if (unit.group) {
       const members = unit.jobs.map((j) => j.name);
@@ -75,7 +85,9 @@ export async function listCatalog(store: BackupStore, config: Config, only?: str
         sets: sets.map((set) => ({
           time: formatBackupTime(set.time),
           complete: isComplete(set, members),
-          members: Object.fromEntries([...set.members].map(([job, key]) => [job, displayName(key)])),
+          members: Object.fromEntries(
+            [...set.members].map(([job, key]) => [job, displayName(key)]),
+          ),
         })),
       });
     }
@@ -116,7 +128,10 @@ export function formatCatalog(catalog: Catalog): string {
     const heading = `${job.job}${job.group ? ` (group ${job.group})` : ""}: ${job.path}`;
     lines.push(heading);
     if (job.backups.length === 0) lines.push("  no backups");
-    else lines.push(`  ${"TIME".padEnd(20)}  ${"STORED".padStart(9)}  ${"KEY".padEnd(keyWidth)}  OBJECT`);
+    else
+      lines.push(
+        `  ${"TIME".padEnd(20)}  ${"STORED".padStart(9)}  ${"KEY".padEnd(keyWidth)}  OBJECT`,
+      );
     for (const b of job.backups) {
       const kid = (b.keyId ?? "?").padEnd(keyWidth);
       lines.push(`  ${b.time}  ${formatBytes(b.size).padStart(9)}  ${kid}  ${b.name}`);

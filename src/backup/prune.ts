@@ -19,7 +19,10 @@ export function planPrune(
   if (!unit.group) {
     const job = unit.jobs[0]!;
     const { prune } = selectPrune(backupsByJob.get(job.name) ?? [], retention);
-    plan.set(job.name, prune.map((b) => b.key).filter((key) => !protect.has(key)));
+    plan.set(
+      job.name,
+      prune.map((b) => b.key).filter((key) => !protect.has(key)),
+    );
     return plan;
   }
 

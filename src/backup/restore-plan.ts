@@ -25,38 +25,56 @@ export async function planRestore(
     const job = config.jobs.find((j) => j.name === request.job);
     if (!job) {
       if (config.jobs.some((j) => j.group === request.job)) {
-        throw new ConfigError(`"${request.job}" is a group; restore its set with \`ssb restore --group ${request.job}\``);
+        throw new ConfigError(
+          `"${request.job}" is a group; restore its set with \`ssb restore --group ${request.job}\``,
+        );
       }
       const names = config.jobs.map((j) => j.name).join(", ") || "none";
       throw new ConfigError(`No job named "${request.job}" in ${config.file}; jobs: ${names}`);
     }
     const backup = pickNewest(await listBackups(store, job), at);
     if (!backup) {
-      throw new SsbError(`No backup of ${job.name}${when} in s3://${config.s3.bucket}; run \`ssb ls ${job.name}\``);
+      throw new SsbError(
+        `No backup of ${job.name}${when} in s3://${config.s3.bucket}; run \`ssb ls ${job.name}\``,
+      );
     }
     return [{ key: backup.key, dest: await destination(job, request.to, false) }];
   }
 
   const members = config.jobs.filter((j) => j.group === request.group);
   if (members.length === 0) {
-    const groups = [...new Set(config.jobs.flatMap((j) => (j.group ? [j.group] : [])))].join(", ") || "none";
+    const groups =
+      [...new Set(config.jobs.flatMap((j) => (j.group ? [j.group] : [])))].join(", ") || "none";
     throw new ConfigError(`No group named "${request.group}" in ${config.file}; groups: ${groups}`);
   }
   const backups = new Map<string, Backup[]>();
   for (const job of members) backups.set(job.name, await listBackups(store, job));
-  const set = pickNewest(completeSets(members.map((j) => j.name), backups), at);
+  const set = pickNewest(
+    completeSets(
+      members.map((j) => j.name),
+      backups,
+    ),
+    at,
+  );
   if (!set) {
     throw new SsbError(
       `No complete set of group ${request.group}${when} in s3://${config.s3.bucket}; run \`ssb ls ${request.group}\``,
     );
   }
   return Promise.all(
-    members.map(async (job) => ({ key: set.members.get(job.name)!, dest: await destination(job, request.to, true) })),
+    members.map(async (job) => ({
+      key: set.members.get(job.name)!,
+      dest: await destination(job, request.to, true),
+    })),
   );
 }
 
 /** --to as given, or inside it when it is a directory; the job's own path without --to. */
-async function destination(job: Job, to: string | undefined, mustBeDirectory: boolean): Promise<string> {
+async function destination(
+  job: Job,
+  to: string | undefined,
+  mustBeDirectory: boolean,
+): Promise<string> {
   if (to === undefined) return job.path;
   const path = resolve(to);
   const existing = await stat(path).catch(() => undefined);

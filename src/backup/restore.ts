@@ -24,9 +24,12 @@ export async function checkDestinations(targets: RestoreTarget[], force: boolean
   for (const { dest } of targets) {
     const existing = await stat(dest).catch(() => undefined);
     if (existing?.isDirectory()) {
-      throw new SsbError(`Cannot restore to ${dest}: it is a directory; pass a file path with --to`, {
-        exitCode: ExitCode.usage,
-      });
+      throw new SsbError(
+        `Cannot restore to ${dest}: it is a directory; pass a file path with --to`,
+        {
+          exitCode: ExitCode.usage,
+        },
+      );
     }
     if (existing && !force) {
       throw new SsbError(
@@ -56,9 +59,19 @@ export async function restoreObjects(opts: {
   const temps: { target: RestoreTarget; temp: string; bytes: number }[] = [];
   try {
     for (const target of opts.targets) {
-      const temp = join(dirname(target.dest), `.${basename(target.dest)}.ssb-${randomBytes(6).toString("hex")}.tmp`);
+      const temp = join(
+        dirname(target.dest),
+        `.${basename(target.dest)}.ssb-${randomBytes(6).toString("hex")}.tmp`,
+      );
       temps.push({ target, temp, bytes: 0 });
-      temps[temps.length - 1]!.bytes = await decryptToFile(opts.store, target.key, opts.lookup, temp, opts.mode, opts.signal);
+      temps[temps.length - 1]!.bytes = await decryptToFile(
+        opts.store,
+        target.key,
+        opts.lookup,
+        temp,
+        opts.mode,
+        opts.signal,
+      );
     }
     if (!opts.force) await checkDestinations(opts.targets, false);
     for (const { target, temp } of temps) {
@@ -113,9 +126,12 @@ async function decryptToFile(
     await file.sync();
   } catch (error) {
     body.destroy();
-    throw new SsbError(`Cannot restore ${store.url(key)}: ${errorMessage(error)}; nothing was written`, {
-      cause: error,
-    });
+    throw new SsbError(
+      `Cannot restore ${store.url(key)}: ${errorMessage(error)}; nothing was written`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     await file.close();
   }

@@ -47,19 +47,30 @@ export async function runBackups(opts: RunOptions): Promise<RunSummary> {
   const clock = opts.now ?? (() => new Date());
   const started = clock();
   const { config, log } = opts;
-  const primary: PrimaryKey = { kid: opts.keys.primary, key: lookupKey(opts.keys, opts.keys.primary)! };
+  const primary: PrimaryKey = {
+    kid: opts.keys.primary,
+    key: lookupKey(opts.keys, opts.keys.primary)!,
+  };
 
   const broken = {
     jobs: new Set(config.problems.flatMap((p) => (p.job ? [p.job] : []))),
     groups: new Set(config.problems.flatMap((p) => (p.job && p.group ? [p.group] : []))),
   };
-  const units = selectUnits(buildUnits(config.jobs), { jobs: opts.jobs, groups: opts.groups }, broken);
+  const units = selectUnits(
+    buildUnits(config.jobs),
+    { jobs: opts.jobs, groups: opts.groups },
+    broken,
+  );
   const results: JobResult[] = problemResults(opts, broken.jobs);
 
   const inventory = new Map<string, Backup[] | Error>();
-  await forEachLimited(units.flatMap((u) => u.jobs), 4, async (job) => {
-    inventory.set(job.name, await listBackups(opts.store, job).catch((error: Error) => error));
-  });
+  await forEachLimited(
+    units.flatMap((u) => u.jobs),
+    4,
+    async (job) => {
+      inventory.set(job.name, await listBackups(opts.store, job).catch((error: Error) => error));
+    },
+  );
   const taken = new Set<string>();
   for (const found of inventory.values()) {
     if (Array.isArray(found)) for (const b of found) taken.add(formatBackupTime(b.time));
@@ -71,7 +82,10 @@ export async function runBackups(opts: RunOptions): Promise<RunSummary> {
     if (unit.jobs.some((j) => inventory.get(j.name) instanceof Error)) {
       const listingFailed = unit.jobs.map((job) => {
         const own = inventory.get(job.name);
-        const why = own instanceof Error ? errorMessage(own) : `not backed up: listing group ${unit.group} failed`;
+        const why =
+          own instanceof Error
+            ? errorMessage(own)
+            : `not backed up: listing group ${unit.group} failed`;
         return failed(job, 0, why);
       });
       results.push(...logResults(listingFailed, log));
@@ -96,7 +110,12 @@ export async function runBackups(opts: RunOptions): Promise<RunSummary> {
 
   const runUnit = async (unit: Unit) => {
     if (opts.signal?.aborted) {
-      results.push(...logResults(unit.jobs.map((job) => failed(job, 0, "interrupted before it started")), log));
+      results.push(
+        ...logResults(
+          unit.jobs.map((job) => failed(job, 0, "interrupted before it started")),
+          log,
+        ),
+      );
       return;
     }
     const backups = new Map(unit.jobs.map((j) => [j.name, inventory.get(j.name) as Backup[]]));
@@ -169,7 +188,11 @@ function completeTimes(unit: Unit, backups: Map<string, Backup[]>): Date[] {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++]!);

@@ -46,7 +46,11 @@ export async function openSource(path: string): Promise<{ handle: FileHandle; st
   return { handle, state: { size: stat.size, mtimeMs: stat.mtimeMs } };
 }
 
-function describeChange(before: FileState, after: FileState, bytesRead: number): string | undefined {
+function describeChange(
+  before: FileState,
+  after: FileState,
+  bytesRead: number,
+): string | undefined {
   if (after.size !== before.size) return `size went from ${before.size} to ${after.size} bytes`;
   if (after.mtimeMs !== before.mtimeMs) return "modification time changed";
   if (bytesRead !== before.size) return `read ${bytesRead} of ${before.size} bytes`;
@@ -62,7 +66,10 @@ export async function fingerprintFile(
   try {
     const hashers = [...keys].map(([kid, key]) => [kid, createFingerprint(key)] as const);
     let bytesRead = 0;
-    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) {
+    for await (const chunk of handle.createReadStream({
+      autoClose: false,
+      highWaterMark: 1 << 20,
+    })) {
       bytesRead += chunk.length;
       for (const [, hasher] of hashers) hasher.update(chunk);
       if (bytesRead % COLLECT_EVERY < chunk.length) collectTransferBuffers();
@@ -102,7 +109,9 @@ export function verifyingPassThrough(opts: {
         (after) => {
           const change =
             describeChange(opts.expected, after, bytesRead) ??
-            (hasher.digest() !== opts.fingerprint ? "content differs from the first read" : undefined);
+            (hasher.digest() !== opts.fingerprint
+              ? "content differs from the first read"
+              : undefined);
           callback(change ? new ChangedWhileReadingError(opts.path, change) : null);
         },
         (error) => callback(error),

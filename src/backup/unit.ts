@@ -12,7 +12,10 @@ import { type PreparedFile, type PrimaryKey, prepareFile, uploadPrepared } from 
 import type { Unit } from "./units.ts";
 
 /** The newest backup each member would be compared with for onChangeOnly. */
-function newestReference(unit: Unit, backups: Map<string, Backup[]>): Map<string, string> | undefined {
+function newestReference(
+  unit: Unit,
+  backups: Map<string, Backup[]>,
+): Map<string, string> | undefined {
   if (!unit.group) {
     const newest = backups.get(unit.jobs[0]!.name)?.[0];
     return newest ? new Map([[unit.jobs[0]!.name, newest.key]]) : undefined;
@@ -41,12 +44,15 @@ export async function backUpUnit(
   const results = new Map<string, JobResult>();
 
   // --force backs up even an unchanged file: after a key leaked, every job needs a fresh copy.
-  const reference = unit.policy.onChangeOnly && !opts.force ? newestReference(unit, backups) : undefined;
+  const reference =
+    unit.policy.onChangeOnly && !opts.force ? newestReference(unit, backups) : undefined;
   const referenceFingerprints = new Map<string, { kid: string; fingerprint: string }>();
   if (reference) {
     for (const [job, key] of reference) {
       const meta = await store.head(key).catch((error) => {
-        log.warn(`${job}: cannot read the fingerprint of ${key}, backing up anyway: ${errorMessage(error)}`);
+        log.warn(
+          `${job}: cannot read the fingerprint of ${key}, backing up anyway: ${errorMessage(error)}`,
+        );
         return undefined;
       });
       if (meta?.fingerprint && meta.fingerprintKid) {
@@ -56,7 +62,8 @@ export async function backUpUnit(
   }
 
   for (const job of unit.jobs) {
-    const read = () => prepareFile(job.path, primary, extraKeysFor(job, referenceFingerprints, opts));
+    const read = () =>
+      prepareFile(job.path, primary, extraKeysFor(job, referenceFingerprints, opts));
     try {
       prepared.set(job.name, await retryIfChanged(job, opts.log, read));
     } catch (error) {
@@ -66,16 +73,26 @@ export async function backUpUnit(
   if (results.size > 0) {
     for (const job of unit.jobs) {
       if (!results.has(job.name)) {
-        results.set(job.name, failed(job, 0, `not backed up: another member of group ${unit.group} failed`));
+        results.set(
+          job.name,
+          failed(job, 0, `not backed up: another member of group ${unit.group} failed`),
+        );
       }
     }
     return logResults([...results.values()], log);
   }
 
-  if (reference && unit.jobs.every((job) => isUnchanged(job, prepared.get(job.name)!, referenceFingerprints))) {
+  if (
+    reference &&
+    unit.jobs.every((job) => isUnchanged(job, prepared.get(job.name)!, referenceFingerprints))
+  ) {
     return logResults(
       unit.jobs.map((job) =>
-        skipped(job, "unchanged", `content equals the newest backup ${displayName(reference.get(job.name)!)}`),
+        skipped(
+          job,
+          "unchanged",
+          `content equals the newest backup ${displayName(reference.get(job.name)!)}`,
+        ),
       ),
       log,
     );
@@ -121,7 +138,10 @@ export async function backUpUnit(
         pruned: [],
       });
     } catch (error) {
-      results.set(job.name, { ...failed(job, Date.now() - jobStarted, errorMessage(error)), objectKey });
+      results.set(job.name, {
+        ...failed(job, Date.now() - jobStarted, errorMessage(error)),
+        objectKey,
+      });
       if (unit.group) break;
     } finally {
       opts.onTransfer?.("end", job.name);
@@ -132,10 +152,14 @@ export async function backUpUnit(
   if (!allUploaded) {
     for (const job of unit.jobs) {
       if (!results.has(job.name)) {
-        results.set(job.name, failed(job, 0, `not backed up: another member of group ${unit.group} failed`));
+        results.set(
+          job.name,
+          failed(job, 0, `not backed up: another member of group ${unit.group} failed`),
+        );
       }
     }
-    if (unit.group) log.warn(`group ${unit.group}: set ${formatBackupTime(runTime)} is incomplete; not pruning`);
+    if (unit.group)
+      log.warn(`group ${unit.group}: set ${formatBackupTime(runTime)} is incomplete; not pruning`);
     return logResults([...results.values()], log);
   }
 
@@ -221,7 +245,9 @@ export function logResults(results: JobResult[], log: RunLog): JobResult[] {
       if (r.pruned.length) log.info(`${r.job}: pruned ${r.pruned.join(", ")}`);
       if (r.error) log.error(`${r.job}: ${r.error}`);
     } else if (r.outcome === "planned") {
-      log.info(`${r.job}: would upload ${r.objectKey}${r.pruned.length ? `, would prune ${r.pruned.join(", ")}` : ""}`);
+      log.info(
+        `${r.job}: would upload ${r.objectKey}${r.pruned.length ? `, would prune ${r.pruned.join(", ")}` : ""}`,
+      );
     } else log.info(`${r.job}: ${r.outcome}, ${r.reason}`);
   }
   return results;

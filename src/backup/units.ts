@@ -49,7 +49,10 @@ export function selectUnits(
   if (jobs.length === 0 && groups.length === 0) return units;
 
   const jobNames = new Set([...units.flatMap((u) => u.jobs.map((j) => j.name)), ...broken.jobs]);
-  const groupNames = new Set([...units.flatMap((u) => (u.group ? [u.group] : [])), ...broken.groups]);
+  const groupNames = new Set([
+    ...units.flatMap((u) => (u.group ? [u.group] : [])),
+    ...broken.groups,
+  ]);
   for (const name of jobs) {
     if (!jobNames.has(name)) {
       throw new ConfigError(

@@ -2,7 +2,12 @@ import { pipeline } from "node:stream";
 import { createEncryptStream } from "../crypto/format2.ts";
 import type { BackupStore } from "../store/store.ts";
 import type { BackupMetadata } from "../store/metadata.ts";
-import { ChangedWhileReadingError, fingerprintFile, openSource, verifyingPassThrough } from "./source.ts";
+import {
+  ChangedWhileReadingError,
+  fingerprintFile,
+  openSource,
+  verifyingPassThrough,
+} from "./source.ts";
 
 /** The key new backups are encrypted and fingerprinted with. */
 export interface PrimaryKey {
@@ -49,11 +54,20 @@ export async function uploadPrepared(opts: {
   const { handle, state } = await openSource(file.path);
   try {
     if (state.size !== file.size || state.mtimeMs !== file.mtimeMs) {
-      throw new ChangedWhileReadingError(file.path, "it changed between the fingerprint and the upload");
+      throw new ChangedWhileReadingError(
+        file.path,
+        "it changed between the fingerprint and the upload",
+      );
     }
     const body = pipeline(
       handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 }),
-      verifyingPassThrough({ path: file.path, handle, expected: state, key: primary.key, fingerprint }),
+      verifyingPassThrough({
+        path: file.path,
+        handle,
+        expected: state,
+        key: primary.key,
+        fingerprint,
+      }),
       createEncryptStream({ kid: primary.kid, key: primary.key }),
       () => {},
     );

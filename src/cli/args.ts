@@ -4,7 +4,8 @@ import type { ArgsDef } from "citty";
 export const configArgs = {
   config: {
     type: "string",
-    description: "Config file (JSON or TOML); default: $SSB_CONFIG, ./config/config.{json,toml}, ~/.config/secure-s3-backup/, /etc/secure-s3-backup/",
+    description:
+      "Config file (JSON or TOML); default: $SSB_CONFIG, ./config/config.{json,toml}, ~/.config/secure-s3-backup/, /etc/secure-s3-backup/",
     valueHint: "PATH",
   },
   "env-file": {

@@ -22,7 +22,13 @@ export interface Context {
  * stops everything throws a ConfigError (exit 2) before anything touches the bucket.
  */
 export async function loadContext(
-  args: { config?: string; "env-file"?: string; verbose?: boolean; quiet?: boolean; json?: boolean },
+  args: {
+    config?: string;
+    "env-file"?: string;
+    verbose?: boolean;
+    quiet?: boolean;
+    json?: boolean;
+  },
   opts: { logFile: boolean; keys?: boolean },
 ): Promise<Context> {
   const { config, envFile } = await loadConfig({
@@ -62,7 +68,9 @@ function keysIfAny(): KeyRing {
 function warnIfShared(file: string, log: Logger): void {
   const mode = statSync(file).mode & 0o777;
   if (mode & 0o077) {
-    log.warn(`env file ${file} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\``);
+    log.warn(
+      `env file ${file} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\``,
+    );
   }
 }
 

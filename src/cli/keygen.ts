@@ -5,10 +5,16 @@ import { generateKeyHex } from "../crypto/keygen.ts";
 export default defineCommand({
   meta: {
     name: "keygen",
-    description: "Print a new random 256-bit key as 64 hex characters (to stdout; the hint goes to stderr)",
+    description:
+      "Print a new random 256-bit key as 64 hex characters (to stdout; the hint goes to stderr)",
   },
   args: {
-    id: { type: "string", description: "Key id to show in the hint", default: "v1", valueHint: "ID" },
+    id: {
+      type: "string",
+      description: "Key id to show in the hint",
+      default: "v1",
+      valueHint: "ID",
+    },
   },
   run: ({ args }) => {
     process.stdout.write(`${generateKeyHex()}\n`);

@@ -4,9 +4,17 @@ import { runAction } from "./action.ts";
 import { configArgs, jsonArg, outputArgs } from "./args.ts";
 
 export default defineCommand({
-  meta: { name: "ls", description: "List the backups in the bucket, newest first, per job and per group set" },
+  meta: {
+    name: "ls",
+    description: "List the backups in the bucket, newest first, per job and per group set",
+  },
   args: {
-    job: { type: "positional", required: false, description: "Only this job, or this group", valueHint: "JOB" },
+    job: {
+      type: "positional",
+      required: false,
+      description: "Only this job, or this group",
+      valueHint: "JOB",
+    },
     ...configArgs,
     ...jsonArg,
     ...outputArgs,

@@ -14,10 +14,21 @@ export default defineCommand({
   },
   args: {
     ...configArgs,
-    job: { type: "string", description: "Only this job (repeatable); a group member brings its whole group", valueHint: "NAME" },
+    job: {
+      type: "string",
+      description: "Only this job (repeatable); a group member brings its whole group",
+      valueHint: "NAME",
+    },
     group: { type: "string", description: "Only this group (repeatable)", valueHint: "NAME" },
-    force: { type: "boolean", description: "Back up the selected jobs even if not due or unchanged" },
-    "dry-run": { type: "boolean", description: "Print what would be uploaded, skipped and pruned; change nothing (no reports, no mail)" },
+    force: {
+      type: "boolean",
+      description: "Back up the selected jobs even if not due or unchanged",
+    },
+    "dry-run": {
+      type: "boolean",
+      description:
+        "Print what would be uploaded, skipped and pruned; change nothing (no reports, no mail)",
+    },
     ...jsonArg,
     ...outputArgs,
   },
@@ -26,11 +37,12 @@ export default defineCommand({
       const { loadContext, openStore } = await import("./context.ts");
       const ctx = await loadContext(args, { logFile: !args["dry-run"] });
       const { config, log } = ctx;
-      const [{ runBackups }, { acquireRunLock, defaultLockPath }, { formatFinalLine }] = await Promise.all([
-        import("../backup/run.ts"),
-        import("../backup/lock.ts"),
-        import("../report/logger.ts"),
-      ]);
+      const [{ runBackups }, { acquireRunLock, defaultLockPath }, { formatFinalLine }] =
+        await Promise.all([
+          import("../backup/run.ts"),
+          import("../backup/lock.ts"),
+          import("../report/logger.ts"),
+        ]);
       for (const problem of config.problems.filter((p) => !p.job)) {
         const line = `${config.file}: ${problem.path}: ${problem.message}`;
         if (problem.warning) log.warn(line);
@@ -81,10 +93,7 @@ function repeated(value: unknown): string[] | undefined {
 }
 
 /** HTML pages and the error mail; neither can change the run's exit code. */
-async function report(
-  ctx: Context,
-  summary: RunSummary,
-): Promise<void> {
+async function report(ctx: Context, summary: RunSummary): Promise<void> {
   const { config, log } = ctx;
   if (summary.counts.failed > 0 && config.reporting.errorRecipients.length > 0) {
     const { sendErrorMail } = await import("../report/mail.ts");
@@ -95,10 +104,16 @@ async function report(
   if (config.reporting.htmlPath) {
     const { writeRunReport } = await import("../report/html.ts");
     try {
-      const pages = await writeRunReport(config.reporting.htmlPath, summary, config.reporting.keepRuns);
+      const pages = await writeRunReport(
+        config.reporting.htmlPath,
+        summary,
+        config.reporting.keepRuns,
+      );
       log.info(`report: ${pages.report}`);
     } catch (error) {
-      log.error(`Failed to write the HTML report in ${config.reporting.htmlPath}: ${(error as Error).message}`);
+      log.error(
+        `Failed to write the HTML report in ${config.reporting.htmlPath}: ${(error as Error).message}`,
+      );
     }
   }
 }

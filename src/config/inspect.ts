@@ -27,7 +27,14 @@ export interface SetupReport {
  */
 export async function inspectSetup(opts: LoadOptions = {}): Promise<SetupReport> {
   const env = opts.env ?? process.env;
-  const report: SetupReport = { tried: [], jobs: [], keyIds: [], problems: [], warnings: [], lines: [] };
+  const report: SetupReport = {
+    tried: [],
+    jobs: [],
+    keyIds: [],
+    problems: [],
+    warnings: [],
+    lines: [],
+  };
 
   let config: Config | undefined;
   try {
@@ -35,7 +42,8 @@ export async function inspectSetup(opts: LoadOptions = {}): Promise<SetupReport>
     config = loaded.config;
     report.file = config.file;
     report.tried = loaded.tried;
-    for (const problem of config.problems) (problem.warning ? report.warnings : report.problems).push(problem);
+    for (const problem of config.problems)
+      (problem.warning ? report.warnings : report.problems).push(problem);
     if (loaded.envFile) report.envFile = loaded.envFile;
   } catch (error) {
     report.problems.push(...problemsOf(error, "config"));
@@ -86,7 +94,10 @@ function describe(report: SetupReport, config: Config | undefined): string[] {
   lines.push(...report.warnings.map((w) => `warning: ${formatProblem(w)}`));
   const count = report.problems.length;
   const warnings = report.warnings.length;
-  const summary = count === 0 ? "no problems found" : `${count} problem${count === 1 ? "" : "s"} found`;
-  lines.push(warnings === 0 ? summary : `${summary}, ${warnings} warning${warnings === 1 ? "" : "s"}`);
+  const summary =
+    count === 0 ? "no problems found" : `${count} problem${count === 1 ? "" : "s"} found`;
+  lines.push(
+    warnings === 0 ? summary : `${summary}, ${warnings} warning${warnings === 1 ? "" : "s"}`,
+  );
   return lines;
 }

@@ -121,7 +121,10 @@ function resolvePolicy(entry: Entry, raw: unknown, named: NamedPolicies): void {
 function checkUniqueNames(entries: Entry[]): void {
   for (const same of groupBy(entries, (entry) => entry.name)) {
     for (const entry of same) {
-      const others = same.filter((other) => other !== entry).map(label).join(", ");
+      const others = same
+        .filter((other) => other !== entry)
+        .map(label)
+        .join(", ");
       entry.problems.push({
         path: fieldPath(["jobs", entry.index, "name"]),
         message: `job name "${entry.name}" is also used by ${others}; give every job its own name`,
@@ -140,7 +143,10 @@ function checkObjectNames(entries: Entry[]): void {
 
   for (const same of groupBy(entries, objectBase)) {
     for (const entry of same) {
-      const others = same.filter((other) => other !== entry).map(describeEntry).join(", ");
+      const others = same
+        .filter((other) => other !== entry)
+        .map(describeEntry)
+        .join(", ");
       entry.problems.push({
         path: fieldPath(["jobs", entry.index, "path"]),
         message:

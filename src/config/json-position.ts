@@ -55,13 +55,14 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
   const value = (): void => {
     skipSpace();
     const char = text[i];
-    if (char === "{") return container("}", () => {
-      skipSpace();
-      if (text[i] !== '"') fail(`${found()}, expected a key in double quotes`);
-      string();
-      expect(":");
-      value();
-    });
+    if (char === "{")
+      return container("}", () => {
+        skipSpace();
+        if (text[i] !== '"') fail(`${found()}, expected a key in double quotes`);
+        string();
+        expect(":");
+        value();
+      });
     if (char === "[") return container("]", value);
     if (char === '"') return string();
     const literal = LITERAL.exec(text.slice(i));

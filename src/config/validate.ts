@@ -75,7 +75,9 @@ export function validateConfig(raw: unknown, opts: ValidateOptions): Config {
     throw new ConfigProblemsError(tag(fatal), problems);
   }
   if (rawJobs.length === 0) {
-    problems.push(...asWarnings([{ path: "jobs", message: "no jobs defined; add a [[jobs]] entry" }]));
+    problems.push(
+      ...asWarnings([{ path: "jobs", message: "no jobs defined; add a [[jobs]] entry" }]),
+    );
   }
 
   const { logging, reporting, limits } = parsed.data;
@@ -116,8 +118,7 @@ function resolveS3(
     const source = fromEnv ? " (from S3_ENDPOINT)" : "";
     fatal.push({
       path: "s3.endpoint",
-      message:
-        `must be a URL such as https://s3.example.com, not ${describeValue(endpoint)}${source}`,
+      message: `must be a URL such as https://s3.example.com, not ${describeValue(endpoint)}${source}`,
     });
     return undefined;
   }

@@ -29,12 +29,17 @@ export function mailWarnings(
   const reporting = asTable(top.reporting);
   const recipients = reporting?.errorRecipients;
   // SMTP_URL supplies the server and login, but the sender address lives in [reporting.smtp].
-  if (!Array.isArray(recipients) || recipients.length === 0 || reporting?.smtp !== undefined) return [];
-  const withUrl = env.SMTP_URL ? " (SMTP_URL is set, but the sender address `from` is still needed)" : "";
-  return [{
-    path: "reporting.smtp",
-    message: `errorRecipients is set but there is no [reporting.smtp] with host, port and from${withUrl}, so no mail can be sent`,
-  }];
+  if (!Array.isArray(recipients) || recipients.length === 0 || reporting?.smtp !== undefined)
+    return [];
+  const withUrl = env.SMTP_URL
+    ? " (SMTP_URL is set, but the sender address `from` is still needed)"
+    : "";
+  return [
+    {
+      path: "reporting.smtp",
+      message: `errorRecipients is set but there is no [reporting.smtp] with host, port and from${withUrl}, so no mail can be sent`,
+    },
+  ];
 }
 
 export function isTable(value: unknown): value is Record<string, unknown> {

@@ -207,7 +207,9 @@ async function indexRow(folder: string, entry: RunEntry): Promise<IndexRow> {
       dryRun: meta["dry-run"] === "true",
     });
   } else {
-    status = entry.errorPage ? { tone: "fail", label: "failed" } : { tone: "skip", label: "unknown" };
+    status = entry.errorPage
+      ? { tone: "fail", label: "failed" }
+      : { tone: "skip", label: "unknown" };
   }
 
   return {
@@ -260,8 +262,9 @@ function numberOf(value: string | undefined): number | undefined {
 }
 
 function unescapeHtml(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, entity: string) =>
-    ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[entity] ?? "",
+  return text.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, entity: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[entity] ?? "",
   );
 }
 

@@ -72,7 +72,11 @@ export function createLogger(opts: LoggerOptions): Logger {
   const redactor = new Redactor(opts.secrets);
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
-  const consoleLevel = opts.verbose ? "debug" : opts.quiet ? minLevel(opts.level, "warn") : opts.level;
+  const consoleLevel = opts.verbose
+    ? "debug"
+    : opts.quiet
+      ? minLevel(opts.level, "warn")
+      : opts.level;
 
   // Errors and warnings go to stderr; the rest to stdout unless stdout is reserved for JSON.
   const toOut = createConsole(opts.json ? stderr : stdout, consoleLevel);
@@ -185,7 +189,9 @@ function openLogFile(
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
-    report(`Failed to create the log folder ${folder}: ${errorMessage(error)}; logging to the console only`);
+    report(
+      `Failed to create the log folder ${folder}: ${errorMessage(error)}; logging to the console only`,
+    );
     return undefined;
   }
   try {

@@ -62,7 +62,8 @@ async function trySendErrorMail(opts: SendErrorMailOptions): Promise<MailOutcome
     return {
       sent: false,
       recipients,
-      error: "reporting.errorRecipients is set but [reporting.smtp] is missing: add host, port and from",
+      error:
+        "reporting.errorRecipients is set but [reporting.smtp] is missing: add host, port and from",
     };
   }
 
@@ -112,10 +113,16 @@ function resolveServer(
     try {
       parsed = new URL(url);
     } catch {
-      return { error: "SMTP_URL is not a valid URL: expected smtp://user:password@host:port or smtps://…", secrets: [url] };
+      return {
+        error: "SMTP_URL is not a valid URL: expected smtp://user:password@host:port or smtps://…",
+        secrets: [url],
+      };
     }
     if (parsed.protocol !== "smtp:" && parsed.protocol !== "smtps:") {
-      return { error: `SMTP_URL must start with smtp:// or smtps://, not ${parsed.protocol}//`, secrets: [url] };
+      return {
+        error: `SMTP_URL must start with smtp:// or smtps://, not ${parsed.protocol}//`,
+        secrets: [url],
+      };
     }
     const secure = parsed.protocol === "smtps:";
     const user = decodeURIComponent(parsed.username);
@@ -132,7 +139,12 @@ function resolveServer(
 
   const user = env.SMTP_USER;
   const pass = env.SMTP_PASS;
-  if (user && !pass) return { error: "SMTP_USER is set but SMTP_PASS is empty: set both, or neither for a server without login", secrets: [] };
+  if (user && !pass)
+    return {
+      error:
+        "SMTP_USER is set but SMTP_PASS is empty: set both, or neither for a server without login",
+      secrets: [],
+    };
   return {
     host: smtp.host,
     port: smtp.port,
@@ -252,7 +264,9 @@ function mailText(run: RunView, host: string): string {
     lines.push("");
   }
   const { uploaded, skipped, pruned, failed } = run.counts;
-  lines.push(`Counts: ${uploaded} uploaded, ${skipped} skipped, ${pruned} pruned, ${failed} failed.`);
+  lines.push(
+    `Counts: ${uploaded} uploaded, ${skipped} skipped, ${pruned} pruned, ${failed} failed.`,
+  );
   lines.push(`Sent by ssb at ${formatUtc(new Date().toISOString())}.`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,10 @@
-import { formatBytes, formatDuration, formatThroughput, formatUtc, outcomeLabel } from "./format.ts";
+import {
+  formatBytes,
+  formatDuration,
+  formatThroughput,
+  formatUtc,
+  outcomeLabel,
+} from "./format.ts";
 import type { JobResult, RunSummary } from "./summary.ts";
 
 /** CSS class of a status badge; templates only ever see one of these. */

@@ -181,7 +181,9 @@ export class BackupStore {
         );
       }
       if (errors.length > 0) {
-        const detail = errors.map((e) => `${e.Key}: ${e.Code ?? "error"} ${e.Message ?? ""}`.trim());
+        const detail = errors.map((e) =>
+          `${e.Key}: ${e.Code ?? "error"} ${e.Message ?? ""}`.trim(),
+        );
         throw new SsbError(
           `Failed to delete ${errors.length} object(s) from s3://${this.bucket}: ${detail.join("; ")}`,
         );

@@ -70,11 +70,22 @@ export async function freshStore(): Promise<BackupStore> {
 export function memoryLog(): RunLog & { lines: string[] } {
   const lines: string[] = [];
   const add = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
-  return { lines, error: add("error"), warn: add("warn"), info: add("info"), success: add("success"), debug: add("debug") };
+  return {
+    lines,
+    error: add("error"),
+    warn: add("warn"),
+    info: add("info"),
+    success: add("success"),
+    debug: add("debug"),
+  };
 }
 
 /** A clock that starts at `iso` and moves only when told. */
-export function clock(iso: string): { now: () => Date; advance(ms: number): void; set(iso: string): void } {
+export function clock(iso: string): {
+  now: () => Date;
+  advance(ms: number): void;
+  set(iso: string): void;
+} {
   let current = new Date(iso).getTime();
   return {
     now: () => new Date(current),

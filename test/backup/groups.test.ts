@@ -30,7 +30,13 @@ async function redisGroup(retentionCount: number) {
 describe("groups", () => {
   test("members of a group share one timestamp and form a complete set", async () => {
     const { store, cfg } = await redisGroup(3);
-    const summary = await runBackups({ config: cfg, store, keys, log: memoryLog(), now: clock("2026-12-03T04:00:00Z").now });
+    const summary = await runBackups({
+      config: cfg,
+      store,
+      keys,
+      log: memoryLog(),
+      now: clock("2026-12-03T04:00:00Z").now,
+    });
     expect(summary.jobs.map((j) => j.objectKey)).toEqual([
       expect.stringMatching(/-2026-12-03T04:00:00Z\.bak\.enc$/),
       expect.stringMatching(/-2026-12-03T04:00:00Z\.bak\.enc$/),

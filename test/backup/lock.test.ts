@@ -86,7 +86,9 @@ describe("acquireRunLock", () => {
     expect((error as SsbError).exitCode).toBe(ExitCode.locked);
     const stamp = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`;
     expect((error as SsbError).message).toMatch(
-      new RegExp(String.raw`^another ssb run \(pid ${child.pid}, started ${stamp}\) holds the lock `),
+      new RegExp(
+        String.raw`^another ssb run \(pid ${child.pid}, started ${stamp}\) holds the lock `,
+      ),
     );
   });
 

@@ -13,9 +13,24 @@ const noPrefix = { path: "/etc/acme/api-keys.json", s3KeyPrefix: "" };
 
 describe("backupObjectName", () => {
   test.each([
-    ["a backup at a whole hour", redis, "2026-12-03T04:00:00.000Z", "redis/dump.rdb-2026-12-03T04:00:00Z.bak.enc"],
-    ["milliseconds are dropped, not rounded", redis, "2026-12-03T04:00:59.999Z", "redis/dump.rdb-2026-12-03T04:00:59Z.bak.enc"],
-    ["an empty prefix puts the file name first", noPrefix, "2027-01-01T00:00:00Z", "api-keys.json-2027-01-01T00:00:00Z.bak.enc"],
+    [
+      "a backup at a whole hour",
+      redis,
+      "2026-12-03T04:00:00.000Z",
+      "redis/dump.rdb-2026-12-03T04:00:00Z.bak.enc",
+    ],
+    [
+      "milliseconds are dropped, not rounded",
+      redis,
+      "2026-12-03T04:00:59.999Z",
+      "redis/dump.rdb-2026-12-03T04:00:59Z.bak.enc",
+    ],
+    [
+      "an empty prefix puts the file name first",
+      noPrefix,
+      "2027-01-01T00:00:00Z",
+      "api-keys.json-2027-01-01T00:00:00Z.bak.enc",
+    ],
   ])("%s", (_, job, time, expected) => {
     expect(backupObjectName(job, new Date(time))).toBe(expected);
   });
@@ -32,15 +47,26 @@ describe("backupObjectName", () => {
 
 describe("parseBackupObjectName", () => {
   test.each([
-    ["a name the job wrote", "redis/dump.rdb-2026-12-03T04:00:00Z.bak.enc", "2026-12-03T04:00:00.000Z"],
+    [
+      "a name the job wrote",
+      "redis/dump.rdb-2026-12-03T04:00:00Z.bak.enc",
+      "2026-12-03T04:00:00.000Z",
+    ],
     ["a leap day", "redis/dump.rdb-2028-02-29T12:00:00Z.bak.enc", "2028-02-29T12:00:00.000Z"],
-    ["the last second of a year", "redis/dump.rdb-2026-12-31T23:59:59Z.bak.enc", "2026-12-31T23:59:59.000Z"],
+    [
+      "the last second of a year",
+      "redis/dump.rdb-2026-12-31T23:59:59Z.bak.enc",
+      "2026-12-31T23:59:59.000Z",
+    ],
   ])("reads the time back from %s", (_, key, expected) => {
     expect(parseBackupObjectName(redis, key)?.toISOString()).toBe(expected);
   });
 
   test.each([
-    ["another file that starts with the job's file name", "redis/dump.rdb.old-2026-12-03T04:00:00Z.bak.enc"],
+    [
+      "another file that starts with the job's file name",
+      "redis/dump.rdb.old-2026-12-03T04:00:00Z.bak.enc",
+    ],
     ["a name with garbage instead of a time", "redis/dump.rdb-garbage.bak.enc"],
     ["month 13", "redis/dump.rdb-2026-13-01T00:00:00Z.bak.enc"],
     ["30 February", "redis/dump.rdb-2026-02-30T00:00:00Z.bak.enc"],
@@ -53,7 +79,10 @@ describe("parseBackupObjectName", () => {
     ["a name with something after .enc", "redis/dump.rdb-2026-12-03T04:00:00Z.bak.enc.tmp"],
     ["the same file name under another prefix", "redis-old/dump.rdb-2026-12-03T04:00:00Z.bak.enc"],
     ["a deeper folder under the prefix", "redis/x/dump.rdb-2026-12-03T04:00:00Z.bak.enc"],
-    ["a longer file name that ends with a stamp-like part", "redis/dump.rdb-2026-12-03T04:00:00Z-2026-12-03T04:00:00Z.bak.enc"],
+    [
+      "a longer file name that ends with a stamp-like part",
+      "redis/dump.rdb-2026-12-03T04:00:00Z-2026-12-03T04:00:00Z.bak.enc",
+    ],
   ])("does not claim %s", (_, key) => {
     expect(parseBackupObjectName(redis, key)).toBeUndefined();
   });
@@ -91,7 +120,11 @@ describe("nextFreeTime", () => {
       ["2026-12-03T04:00:00Z", "2026-12-03T04:00:01Z", "2026-12-03T04:00:02Z"],
       "2026-12-03T04:00:03.000Z",
     ],
-    ["a taken earlier second does not matter", ["2026-12-03T03:59:59Z"], "2026-12-03T04:00:00.000Z"],
+    [
+      "a taken earlier second does not matter",
+      ["2026-12-03T03:59:59Z"],
+      "2026-12-03T04:00:00.000Z",
+    ],
   ])("%s", (_, taken, expected) => {
     expect(nextFreeTime(at, new Set(taken)).toISOString()).toBe(expected);
   });

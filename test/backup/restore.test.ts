@@ -16,7 +16,12 @@ const dir = makeTempDir("ssb-restore-");
 const vectorsDir = join(import.meta.dir, "../../../shared/vectors/legacy-v1");
 
 /** Backs up `content` once and returns the object key. */
-async function backUp(store: BackupStore, keys: ReturnType<typeof keyRing>, content: Uint8Array, at: string) {
+async function backUp(
+  store: BackupStore,
+  keys: ReturnType<typeof keyRing>,
+  content: Uint8Array,
+  at: string,
+) {
   const path = join(dir, `src-${randomBytes(4).toString("hex")}`);
   await writeFile(path, content);
   const summary = await runBackups({
@@ -49,7 +54,9 @@ function restore(store: BackupStore, key: string, dest: string, lookup: KeyLooku
 /** Nothing at `dest` and no temporary file left beside it. */
 async function expectNothingWritten(dest: string) {
   expect(existsSync(dest)).toBe(false);
-  const leftovers = (await readdir(dir)).filter((name) => name.includes(".ssb-") && name.endsWith(".tmp"));
+  const leftovers = (await readdir(dir)).filter(
+    (name) => name.includes(".ssb-") && name.endsWith(".tmp"),
+  );
   expect(leftovers).toEqual([]);
 }
 
@@ -61,7 +68,12 @@ describe("key rotation", () => {
     const oldContent = Buffer.from("REDIS_PASSWORD=old\n");
     const newContent = Buffer.from("REDIS_PASSWORD=new\n");
     const oldKey = await backUp(store, ring, oldContent, "2026-12-01T00:00:00Z");
-    const newKey = await backUp(store, { ...ring, primary: "2025-q4-key" }, newContent, "2026-12-02T00:00:00Z");
+    const newKey = await backUp(
+      store,
+      { ...ring, primary: "2025-q4-key" },
+      newContent,
+      "2026-12-02T00:00:00Z",
+    );
     expect((await store.head(newKey)).kid).toBe("2025-q4-key");
 
     await restore(store, oldKey, join(dir, "rot-old"), ring.lookup);
@@ -96,7 +108,12 @@ describe("format 1 objects written by the earlier library", () => {
         return;
       }
       await restore(store, key, dest, lookup);
-      expect(Buffer.compare(await readFile(dest), await readFile(join(vectorsDir, `${vector.name}.plain`)))).toBe(0);
+      expect(
+        Buffer.compare(
+          await readFile(dest),
+          await readFile(join(vectorsDir, `${vector.name}.plain`)),
+        ),
+      ).toBe(0);
     });
   }
 });
@@ -108,8 +125,14 @@ describe("a damaged or foreign format 2 object is refused, exit 1, nothing writt
     ["a flipped byte in the first segment", (o) => flip(o, 200)],
     ["a flipped byte in the last tag", (o) => flip(o, o.length - 1)],
     ["a truncated object", (o) => o.subarray(0, o.length - 1000)],
-    ["an object cut at a segment boundary", (o) => o.subarray(0, headerLength(o) + 2 * (1024 * 1024 + 16))],
-    ["an appended segment", (o) => Buffer.concat([o, o.subarray(headerLength(o), headerLength(o) + 1024 * 1024 + 16)])],
+    [
+      "an object cut at a segment boundary",
+      (o) => o.subarray(0, headerLength(o) + 2 * (1024 * 1024 + 16)),
+    ],
+    [
+      "an appended segment",
+      (o) => Buffer.concat([o, o.subarray(headerLength(o), headerLength(o) + 1024 * 1024 + 16)]),
+    ],
   ];
 
   for (const [name, damage] of cases) {

@@ -19,7 +19,13 @@ describe("selectPrune", () => {
     ["exactly the count prunes nothing", [3, 2, 1], 3, [3, 2, 1], []],
     ["one over the count prunes the oldest", [4, 3, 2, 1], 3, [4, 3, 2], [1]],
     ["a count of one keeps only the newest", [1, 2, 3], 1, [3], [1, 2]],
-    ["unsorted input keeps the newest and prunes oldest first", [5, 1, 4, 2, 3], 2, [5, 4], [1, 2, 3]],
+    [
+      "unsorted input keeps the newest and prunes oldest first",
+      [5, 1, 4, 2, 3],
+      2,
+      [5, 4],
+      [1, 2, 3],
+    ],
   ])("%s", (_, input, count, keep, prune) => {
     const result = selectPrune(input.map(day), count);
     expect(days(result.keep)).toEqual(keep);
@@ -91,17 +97,62 @@ describe("buildSets", () => {
 describe("selectPruneSets", () => {
   test.each<[string, Record<number, string[]>, number, string[]]>([
     ["no backups prune nothing", {}, 2, []],
-    ["no complete set prunes nothing, however many incomplete sets exist", { 1: rdbOnly, 2: aofOnly, 3: rdbOnly }, 1, []],
+    [
+      "no complete set prunes nothing, however many incomplete sets exist",
+      { 1: rdbOnly, 2: aofOnly, 3: rdbOnly },
+      1,
+      [],
+    ],
     ["as many complete sets as the count prune nothing", { 1: both, 2: both }, 2, []],
-    ["the oldest complete set beyond the count is pruned, every member of it", { 1: both, 2: both, 3: both }, 2, ["redis-rdb@1", "redis-aof@1"]],
+    [
+      "the oldest complete set beyond the count is pruned, every member of it",
+      { 1: both, 2: both, 3: both },
+      2,
+      ["redis-rdb@1", "redis-aof@1"],
+    ],
     ["incomplete sets do not count towards retention", { 1: both, 2: rdbOnly, 3: both }, 2, []],
-    ["an incomplete set newer than the oldest kept complete set is kept", { 1: both, 2: both, 3: rdbOnly, 4: both }, 2, ["redis-rdb@1", "redis-aof@1"]],
-    ["the newest set being incomplete, perhaps still uploading, is kept", { 1: both, 2: both, 3: aofOnly }, 1, ["redis-rdb@1", "redis-aof@1"]],
-    ["an incomplete set older than the oldest kept complete set is pruned", { 1: both, 2: aofOnly, 3: both, 4: both }, 2, ["redis-rdb@1", "redis-aof@1", "redis-aof@2"]],
-    ["keys come oldest set first", { 1: both, 2: both, 3: both, 4: both }, 1, ["redis-rdb@1", "redis-aof@1", "redis-rdb@2", "redis-aof@2", "redis-rdb@3", "redis-aof@3"]],
-    ["with a count of one the newest complete set survives even behind incomplete ones", { 1: both, 2: both, 3: rdbOnly, 4: rdbOnly }, 1, ["redis-rdb@1", "redis-aof@1"]],
-    ["older incomplete sets stay until the count of complete sets is reached", { 1: rdbOnly, 2: rdbOnly, 3: both }, 2, []],
-    ["older incomplete sets go once the count of complete sets is reached", { 1: rdbOnly, 2: rdbOnly, 3: both, 4: both }, 2, ["redis-rdb@1", "redis-rdb@2"]],
+    [
+      "an incomplete set newer than the oldest kept complete set is kept",
+      { 1: both, 2: both, 3: rdbOnly, 4: both },
+      2,
+      ["redis-rdb@1", "redis-aof@1"],
+    ],
+    [
+      "the newest set being incomplete, perhaps still uploading, is kept",
+      { 1: both, 2: both, 3: aofOnly },
+      1,
+      ["redis-rdb@1", "redis-aof@1"],
+    ],
+    [
+      "an incomplete set older than the oldest kept complete set is pruned",
+      { 1: both, 2: aofOnly, 3: both, 4: both },
+      2,
+      ["redis-rdb@1", "redis-aof@1", "redis-aof@2"],
+    ],
+    [
+      "keys come oldest set first",
+      { 1: both, 2: both, 3: both, 4: both },
+      1,
+      ["redis-rdb@1", "redis-aof@1", "redis-rdb@2", "redis-aof@2", "redis-rdb@3", "redis-aof@3"],
+    ],
+    [
+      "with a count of one the newest complete set survives even behind incomplete ones",
+      { 1: both, 2: both, 3: rdbOnly, 4: rdbOnly },
+      1,
+      ["redis-rdb@1", "redis-aof@1"],
+    ],
+    [
+      "older incomplete sets stay until the count of complete sets is reached",
+      { 1: rdbOnly, 2: rdbOnly, 3: both },
+      2,
+      [],
+    ],
+    [
+      "older incomplete sets go once the count of complete sets is reached",
+      { 1: rdbOnly, 2: rdbOnly, 3: both, 4: both },
+      2,
+      ["redis-rdb@1", "redis-rdb@2"],
+    ],
   ])("%s", (_, table, count, pruned) => {
     const sets = buildSets(group, backupsOf(table));
     expect(selectPruneSets(sets, group, count)).toEqual(pruned);

@@ -30,10 +30,18 @@ describe("retention", () => {
   test("keeps exactly the retentionCount newest backups and touches nothing else under the prefix", async () => {
     const store = await freshStore();
     const path = await file("ret.json");
-    const cfg = config(store.bucket, [job("ret", path, { s3KeyPrefix: "k/", policy: { retentionCount: 3 } })]);
-    await store.client.send(new PutObjectCommand({ Bucket: store.bucket, Key: "k/ret.json.old", Body: "x" }));
+    const cfg = config(store.bucket, [
+      job("ret", path, { s3KeyPrefix: "k/", policy: { retentionCount: 3 } }),
+    ]);
     await store.client.send(
-      new PutObjectCommand({ Bucket: store.bucket, Key: "k/ret.json-2020-01-01T00:00:00Z.bak.enc.partial", Body: "x" }),
+      new PutObjectCommand({ Bucket: store.bucket, Key: "k/ret.json.old", Body: "x" }),
+    );
+    await store.client.send(
+      new PutObjectCommand({
+        Bucket: store.bucket,
+        Key: "k/ret.json-2020-01-01T00:00:00Z.bak.enc.partial",
+        Body: "x",
+      }),
     );
     const time = clock("2026-12-01T00:00:00Z");
     for (let i = 0; i < 5; i++) {
@@ -53,7 +61,9 @@ describe("retention", () => {
 
   test("reports what prune deleted on the job's result", async () => {
     const store = await freshStore();
-    const cfg = config(store.bucket, [job("one", await file("one.txt"), { policy: { retentionCount: 1 } })]);
+    const cfg = config(store.bucket, [
+      job("one", await file("one.txt"), { policy: { retentionCount: 1 } }),
+    ]);
     const time = clock("2026-12-01T00:00:00Z");
     await run({ config: cfg, store, now: time.now });
     time.advance(DAY);
@@ -73,12 +83,16 @@ describe("due-ness from the bucket", () => {
     const second = await run({ config: cfg, store, now: time.now });
     expect(second.jobs[0]!.outcome).toBe("not-due");
     expect(second.jobs[0]!.reason).toContain("2026-12-03");
-    expect((await run({ config: cfg, store, now: time.now, force: true })).jobs[0]!.outcome).toBe("uploaded");
+    expect((await run({ config: cfg, store, now: time.now, force: true })).jobs[0]!.outcome).toBe(
+      "uploaded",
+    );
   });
 
   test("two runs in the same second never overwrite each other's objects", async () => {
     const store = await freshStore();
-    const cfg = config(store.bucket, [job("fast", await file("fast.txt"), { policy: { frequency: "always" } })]);
+    const cfg = config(store.bucket, [
+      job("fast", await file("fast.txt"), { policy: { frequency: "always" } }),
+    ]);
     const time = clock("2026-12-03T04:00:00Z");
     const first = await run({ config: cfg, store, now: time.now });
     const second = await run({ config: cfg, store, now: time.now });
@@ -92,7 +106,11 @@ describe("failures stay with their job", () => {
     const store = await freshStore();
     const missing = new BackupStore(store.client, `${store.bucket}-missing`);
     const log = memoryLog();
-    const summary = await run({ config: config(missing.bucket, [job("any", await file("any.txt"))]), store: missing, log });
+    const summary = await run({
+      config: config(missing.bucket, [job("any", await file("any.txt"))]),
+      store: missing,
+      log,
+    });
     expect(summary.jobs[0]!.error).toContain("NoSuchBucket");
     expect(log.lines).toContain(`error any: failed: ${summary.jobs[0]!.error}`);
   });
@@ -143,7 +161,9 @@ describe("failures stay with their job", () => {
       clearInterval(writer);
     }
     expect(await store.list("")).toEqual([]);
-    const uploads = await store.client.send(new ListMultipartUploadsCommand({ Bucket: store.bucket }));
+    const uploads = await store.client.send(
+      new ListMultipartUploadsCommand({ Bucket: store.bucket }),
+    );
     expect(uploads.Uploads ?? []).toEqual([]);
   });
 });
@@ -152,7 +172,9 @@ describe("onChangeOnly", () => {
   test("skips an unchanged file without uploading and backs it up again once it changes", async () => {
     const store = await freshStore();
     const path = await file("keys.json", '{"a":1}');
-    const cfg = config(store.bucket, [job("keys", path, { policy: { frequency: "always", onChangeOnly: true } })]);
+    const cfg = config(store.bucket, [
+      job("keys", path, { policy: { frequency: "always", onChangeOnly: true } }),
+    ]);
     const time = clock("2026-12-03T04:00:00Z");
     expect((await run({ config: cfg, store, now: time.now })).jobs[0]!.outcome).toBe("uploaded");
     time.advance(60_000);
@@ -178,7 +200,9 @@ describe("onChangeOnly", () => {
   test("still recognises an unchanged file after the primary key rotated", async () => {
     const store = await freshStore();
     const path = await file("rot.json", "same");
-    const cfg = config(store.bucket, [job("rot", path, { policy: { frequency: "always", onChangeOnly: true } })]);
+    const cfg = config(store.bucket, [
+      job("rot", path, { policy: { frequency: "always", onChangeOnly: true } }),
+    ]);
     const ring = keyRing(["v1", "v2"]);
     await run({ config: cfg, store, keys: ring });
     const again = await run({ config: cfg, store, keys: { ...ring, primary: "v2" } });
@@ -189,7 +213,9 @@ describe("onChangeOnly", () => {
 describe("dry run", () => {
   test("plans uploads and prunes but writes and deletes nothing", async () => {
     const store = await freshStore();
-    const cfg = config(store.bucket, [job("dry", await file("dry.txt"), { policy: { retentionCount: 1 } })]);
+    const cfg = config(store.bucket, [
+      job("dry", await file("dry.txt"), { policy: { retentionCount: 1 } }),
+    ]);
     const time = clock("2026-12-01T00:00:00Z");
     await run({ config: cfg, store, now: time.now });
     time.advance(DAY);
@@ -207,7 +233,9 @@ describe("dry run", () => {
 describe("prune safety", () => {
   test("a failing listing during prune deletes nothing and reports the job", async () => {
     const store = await freshStore();
-    const cfg = config(store.bucket, [job("p", await file("p.txt"), { policy: { retentionCount: 1 } })]);
+    const cfg = config(store.bucket, [
+      job("p", await file("p.txt"), { policy: { retentionCount: 1 } }),
+    ]);
     const time = clock("2026-12-01T00:00:00Z");
     await run({ config: cfg, store, now: time.now });
     time.advance(DAY);

@@ -15,7 +15,9 @@ test("parallel jobs never exceed maxJobs transfers in flight, and a serial job r
     const serial = i === 1 || i === 4;
     const path = join(dir, `f${i}.bin`);
     await writeFile(path, randomBytes(6 * 1024 * 1024));
-    jobs.push(job(serial ? `serial-${i}` : `parallel-${i}`, path, { policy: { parallel: !serial } }));
+    jobs.push(
+      job(serial ? `serial-${i}` : `parallel-${i}`, path, { policy: { parallel: !serial } }),
+    );
   }
 
   const inFlight = new Set<string>();

@@ -15,7 +15,8 @@ describe("the command line", () => {
 
     expect(result.code).toBe(0);
     const help = lines(result.stdout).join("\n");
-    for (const command of ["run", "ls", "restore", "check", "keygen"]) expect(help).toContain(command);
+    for (const command of ["run", "ls", "restore", "check", "keygen"])
+      expect(help).toContain(command);
     expect(help).toContain("0 everything due succeeded");
     expect(help).toContain("1 a job failed");
     expect(help).toContain("2 config or usage error");
@@ -47,7 +48,9 @@ describe("the command line", () => {
     const result = await ws.ssb(["check", "--config", "config.toml"]);
 
     expect(result.code).toBe(2);
-    expect(lines(result.stdout)).toContain("warning: config.toml: job: unknown key; did you mean jobs?");
+    expect(lines(result.stdout)).toContain(
+      "warning: config.toml: job: unknown key; did you mean jobs?",
+    );
   });
 
   test("an unknown command is a usage error naming it", async () => {
@@ -60,7 +63,10 @@ describe("the command line", () => {
   // citty itself ignores options it does not know; a mistyped --dry-run must not make a real run.
   test("an unknown option such as --dryrun is a usage error, not a real run", async () => {
     ws.write("secret.env", "TOKEN=1\n");
-    ws.write("config.toml", tomlConfig(ws.bucket, '[[jobs]]\nname = "secret"\npath = "secret.env"\n'));
+    ws.write(
+      "config.toml",
+      tomlConfig(ws.bucket, '[[jobs]]\nname = "secret"\npath = "secret.env"\n'),
+    );
 
     const result = await ws.ssb(["run", "--dryrun", "--config", "config.toml"]);
 
@@ -102,7 +108,16 @@ describe("the env file", () => {
 
     // The backup was made with the key from that file.
     const empty = ws.write("empty.env", "", 0o600);
-    const restore = await ws.ssb(["restore", "secret", "--to", "out.env", "--config", config, "--env-file", empty]);
+    const restore = await ws.ssb([
+      "restore",
+      "secret",
+      "--to",
+      "out.env",
+      "--config",
+      config,
+      "--env-file",
+      empty,
+    ]);
     expect(restore.code).toBe(0);
     expect(readFileSync(join(ws.dir, "out.env"), "utf8")).toBe("TOKEN=42\n");
   });
@@ -116,7 +131,9 @@ describe("the env file", () => {
 
     expect(run.code).toBe(0);
     // Encrypted with the real variable's key: the file's key cannot read it.
-    const withFileKey = await ws.ssb(["restore", "secret", "--to", "a.env", "--config", config], { env: noKeys });
+    const withFileKey = await ws.ssb(["restore", "secret", "--to", "a.env", "--config", config], {
+      env: noKeys,
+    });
     expect(withFileKey.code).toBe(1);
     expect(lines(withFileKey.stderr)[0]).toContain("authentication failed");
     const withRealKey = await ws.ssb(["restore", "secret", "--to", "b.env", "--config", config]);

@@ -3,7 +3,12 @@
  * temporary folder, with an environment built from scratch so that no real config, key or
  * `.env` of the machine running the tests can leak in.
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -54,7 +59,9 @@ export function plain(text: string): string {
 
 /** The lines of `text`, without the empty one after the final newline. */
 export function lines(text: string): string[] {
-  return plain(text).split("\n").filter((line) => line.trim() !== "");
+  return plain(text)
+    .split("\n")
+    .filter((line) => line.trim() !== "");
 }
 
 /** A fresh 256-bit key as the environment holds it. */
@@ -77,7 +84,10 @@ export interface Workspace {
   /** Writes `content` to `name` under `dir` (folders made as needed); returns the path. */
   write(name: string, content: string | Uint8Array, mode?: number): string;
   /** `ssb ARGS` in `dir` (or `cwd`) with this workspace's environment plus `env`. */
-  ssb(args: string[], opts?: { env?: Record<string, string | undefined>; cwd?: string }): Promise<SsbResult>;
+  ssb(
+    args: string[],
+    opts?: { env?: Record<string, string | undefined>; cwd?: string },
+  ): Promise<SsbResult>;
   /** Every object name in the bucket, sorted. */
   objects(): Promise<string[]>;
   /** Flips one bit of the stored object `key` at `offset`, keeping its metadata. */
@@ -120,7 +130,9 @@ export async function newWorkspace(): Promise<Workspace> {
       const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const body = Buffer.from(await got.Body!.transformToByteArray());
       body[offset]! ^= 0x01;
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: got.Metadata }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: got.Metadata }),
+      );
     },
   };
 }

@@ -10,7 +10,9 @@ const MAIN = join(ROOT, "src/cli/main.ts");
 /** Starts `ssb ARGS` in the background, as an operator's shell or systemd would. */
 function spawnSsb(ws: Workspace, args: string[]) {
   const env = Object.fromEntries(
-    Object.entries({ PATH: process.env.PATH, ...ws.env }).filter((e): e is [string, string] => e[1] !== undefined),
+    Object.entries({ PATH: process.env.PATH, ...ws.env }).filter(
+      (e): e is [string, string] => e[1] !== undefined,
+    ),
   );
   return Bun.spawn([process.execPath, "--no-env-file", MAIN, ...args], {
     cwd: ws.dir,
@@ -21,7 +23,11 @@ function spawnSsb(ws: Workspace, args: string[]) {
   });
 }
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  ms = 60_000,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -84,12 +84,16 @@ describe("ssb restore", () => {
     ws.write("config.toml", tomlConfig(ws.bucket, secretJob));
     ok(await ws.ssb(["run", "--config", "config.toml"]));
 
-    const result = ok(await ws.ssb(["restore", "secret", "--to", "restored.bin", "--config", "config.toml"]));
+    const result = ok(
+      await ws.ssb(["restore", "secret", "--to", "restored.bin", "--config", "config.toml"]),
+    );
 
     const dest = join(ws.dir, "restored.bin");
     expect(Buffer.compare(readFileSync(dest), content)).toBe(0);
     expect(mode(dest)).toBe(0o600);
-    expect(lines(result.stdout)[0]).toBe(`restored ${lines(result.stdout)[0]!.split(" ")[1]} to ${dest} (3145745 bytes, mode 0600)`);
+    expect(lines(result.stdout)[0]).toBe(
+      `restored ${lines(result.stdout)[0]!.split(" ")[1]} to ${dest} (3145745 bytes, mode 0600)`,
+    );
     expect(lines(result.stdout)[0]).toMatch(/^restored keys\/secret\.bin-.*\.bak\.enc to \//);
   });
 
@@ -97,7 +101,14 @@ describe("ssb restore", () => {
     await twoBackups();
     const dest = ws.write("restored.bin", "precious local edit\n");
 
-    const refused = await ws.ssb(["restore", "secret", "--to", "restored.bin", "--config", "config.toml"]);
+    const refused = await ws.ssb([
+      "restore",
+      "secret",
+      "--to",
+      "restored.bin",
+      "--config",
+      "config.toml",
+    ]);
 
     expect(refused.code).toBe(2);
     expect(lines(refused.stderr)).toEqual([
@@ -105,7 +116,17 @@ describe("ssb restore", () => {
     ]);
     expect(readFileSync(dest, "utf8")).toBe("precious local edit\n");
 
-    ok(await ws.ssb(["restore", "secret", "--to", "restored.bin", "--force", "--config", "config.toml"]));
+    ok(
+      await ws.ssb([
+        "restore",
+        "secret",
+        "--to",
+        "restored.bin",
+        "--force",
+        "--config",
+        "config.toml",
+      ]),
+    );
 
     expect(readFileSync(dest, "utf8")).toBe("second version\n");
     expect(mode(dest)).toBe(0o600);
@@ -113,12 +134,36 @@ describe("ssb restore", () => {
 
   test("--at picks the newest backup at or before that time", async () => {
     await twoBackups();
-    const catalog = JSON.parse(ok(await ws.ssb(["ls", "--json", "--config", "config.toml"])).stdout);
+    const catalog = JSON.parse(
+      ok(await ws.ssb(["ls", "--json", "--config", "config.toml"])).stdout,
+    );
     const [newer, older] = catalog.jobs[0].backups;
     expect(newer.time).not.toBe(older.time);
 
-    ok(await ws.ssb(["restore", "secret", "--at", older.time, "--to", "old.bin", "--config", "config.toml"]));
-    ok(await ws.ssb(["restore", "secret", "--at", newer.time, "--to", "new.bin", "--config", "config.toml"]));
+    ok(
+      await ws.ssb([
+        "restore",
+        "secret",
+        "--at",
+        older.time,
+        "--to",
+        "old.bin",
+        "--config",
+        "config.toml",
+      ]),
+    );
+    ok(
+      await ws.ssb([
+        "restore",
+        "secret",
+        "--at",
+        newer.time,
+        "--to",
+        "new.bin",
+        "--config",
+        "config.toml",
+      ]),
+    );
 
     expect(readFileSync(join(ws.dir, "old.bin"), "utf8")).toBe("first version\n");
     expect(readFileSync(join(ws.dir, "new.bin"), "utf8")).toBe("second version\n");
@@ -127,7 +172,16 @@ describe("ssb restore", () => {
   test("--at before the first backup finds nothing and says how to see what exists", async () => {
     await twoBackups();
 
-    const result = await ws.ssb(["restore", "secret", "--at", "2001-01-01", "--to", "x.bin", "--config", "config.toml"]);
+    const result = await ws.ssb([
+      "restore",
+      "secret",
+      "--at",
+      "2001-01-01",
+      "--to",
+      "x.bin",
+      "--config",
+      "config.toml",
+    ]);
 
     expect(result.code).toBe(1);
     expect(lines(result.stderr)).toEqual([
@@ -145,7 +199,14 @@ describe("ssb restore", () => {
     const folder = join(ws.dir, "restore-here");
     mkdirSync(folder);
 
-    const result = await ws.ssb(["restore", "secret", "--to", "restore-here/secret.bin", "--config", "config.toml"]);
+    const result = await ws.ssb([
+      "restore",
+      "secret",
+      "--to",
+      "restore-here/secret.bin",
+      "--config",
+      "config.toml",
+    ]);
 
     expect(result.code).toBe(1);
     const errors = lines(result.stderr);
@@ -191,12 +252,16 @@ path = "etc/alone.txt"
     ws.write("config.toml", tomlConfig(ws.bucket, groupConfig));
     ok(await ws.ssb(["run", "--config", "config.toml"]));
 
-    const listing = JSON.parse(ok(await ws.ssb(["ls", "redis", "--json", "--config", "config.toml"])).stdout);
+    const listing = JSON.parse(
+      ok(await ws.ssb(["ls", "redis", "--json", "--config", "config.toml"])).stdout,
+    );
     expect(listing.groups).toHaveLength(1);
     expect(listing.groups[0].sets).toHaveLength(1);
     expect(listing.groups[0].sets[0].complete).toBe(true);
 
-    ok(await ws.ssb(["restore", "--group", "redis", "--to", "restored", "--config", "config.toml"]));
+    ok(
+      await ws.ssb(["restore", "--group", "redis", "--to", "restored", "--config", "config.toml"]),
+    );
 
     const folder = join(ws.dir, "restored");
     expect(readdirSync(folder).sort()).toEqual(["appendonly.aof", "dump.rdb"]);
@@ -209,7 +274,15 @@ path = "etc/alone.txt"
   test("a group that is not in the config is a usage error naming the groups there are", async () => {
     ws.write("config.toml", tomlConfig(ws.bucket, groupConfig));
 
-    const result = await ws.ssb(["restore", "--group", "mysql", "--to", "restored", "--config", "config.toml"]);
+    const result = await ws.ssb([
+      "restore",
+      "--group",
+      "mysql",
+      "--to",
+      "restored",
+      "--config",
+      "config.toml",
+    ]);
 
     expect(result.code).toBe(2);
     expect(lines(result.stderr)).toEqual([

@@ -40,7 +40,9 @@ path = "missing/dump.rdb"
 
 /** Everything ssb wrote for people: the log file and every page. */
 function writtenText(ws: Workspace): string {
-  const pages = readdirSync(join(ws.dir, "www")).map((name) => readFileSync(join(ws.dir, "www", name), "utf8"));
+  const pages = readdirSync(join(ws.dir, "www")).map((name) =>
+    readFileSync(join(ws.dir, "www", name), "utf8"),
+  );
   return [readFileSync(join(ws.dir, "log/ssb.log"), "utf8"), ...pages].join("\n");
 }
 
@@ -80,7 +82,10 @@ describe("ssb run reports a failure in every place", () => {
   test("every job succeeding sends no mail and writes no error page", async () => {
     const ws = await newWorkspace();
     const smtp = await startSmtp();
-    ws.write("config.toml", reportingConfig(ws, smtp.port).replace(/\[\[jobs\]\]\nname = "lost[^]*$/, ""));
+    ws.write(
+      "config.toml",
+      reportingConfig(ws, smtp.port).replace(/\[\[jobs\]\]\nname = "lost[^]*$/, ""),
+    );
 
     const result = await ws.ssb(["run", "--config", "config.toml"]);
 
@@ -123,7 +128,8 @@ describe("ssb run reports a failure in every place", () => {
     expect(smtp.received).toEqual([]);
     const text = writtenText(ws);
     expect(text).toContain("error mail not sent");
-    for (const output of [text, result.stdout, result.stderr]) expect(output).not.toContain(password);
+    for (const output of [text, result.stdout, result.stderr])
+      expect(output).not.toContain(password);
   });
 
   test("recipients without a [reporting.smtp] table: no mail, and the log and page say why", async () => {
@@ -131,7 +137,9 @@ describe("ssb run reports a failure in every place", () => {
     const config = reportingConfig(ws, 1).replace(/\[reporting\.smtp\][^[]*/, "");
     ws.write("config.toml", config);
 
-    const result = await ws.ssb(["run", "--config", "config.toml"], { env: { SMTP_URL: "smtp://127.0.0.1:1" } });
+    const result = await ws.ssb(["run", "--config", "config.toml"], {
+      env: { SMTP_URL: "smtp://127.0.0.1:1" },
+    });
 
     expect(result.code).toBe(1);
     expect(writtenText(ws)).toContain("[reporting.smtp] is missing");

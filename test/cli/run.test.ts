@@ -83,7 +83,13 @@ path = "etc/c.env"
 
   test("--json with a failed job still prints one parseable document and exits 1", async () => {
     ws.write("a.txt", "alpha\n");
-    ws.write("config.toml", tomlConfig(ws.bucket, '[[jobs]]\nname = "a"\npath = "a.txt"\n\n[[jobs]]\nname = "b"\npath = "nope.txt"\n'));
+    ws.write(
+      "config.toml",
+      tomlConfig(
+        ws.bucket,
+        '[[jobs]]\nname = "a"\npath = "a.txt"\n\n[[jobs]]\nname = "b"\npath = "nope.txt"\n',
+      ),
+    );
 
     const result = await ws.ssb(["run", "--json", "--config", "config.toml"]);
 
@@ -97,7 +103,10 @@ path = "etc/c.env"
 
   test("--dry-run uploads nothing and prints the object it would write for each job", async () => {
     ws.write("a.txt", "alpha\n");
-    ws.write("config.toml", tomlConfig(ws.bucket, '[[jobs]]\nname = "a"\npath = "a.txt"\ns3KeyPrefix = "keys/"\n'));
+    ws.write(
+      "config.toml",
+      tomlConfig(ws.bucket, '[[jobs]]\nname = "a"\npath = "a.txt"\ns3KeyPrefix = "keys/"\n'),
+    );
 
     const result = await ws.ssb(["run", "--dry-run", "--config", "config.toml"]);
 
@@ -216,16 +225,25 @@ describe("a config with five mistakes and two good jobs", () => {
 
     expect(result.code).toBe(2);
     const out = lines(result.stdout);
-    const problem = (place: string) => out.filter((line) => line.startsWith(`config.toml: ${place}: `));
+    const problem = (place: string) =>
+      out.filter((line) => line.startsWith(`config.toml: ${place}: `));
 
     expect(problem("jobs[1].policy")[0]).toContain('unknown policy "weekly-big"');
     expect(problem("jobs[2].policy.retentionCuont")[0]).toContain("did you mean retentionCount?");
-    expect(problem("policies.wrong-type.retentionCount")[0]).toContain('must be a number, not "three"');
+    expect(problem("policies.wrong-type.retentionCount")[0]).toContain(
+      'must be a number, not "three"',
+    );
     expect(problem("jobs[3].policy")[0]).toContain('policy "wrong-type" is invalid');
-    expect(problem("jobs[4].path")[0]).toContain('writes the same object names (dup/secret.env-<time>.bak.enc) as job "same-names-2"');
+    expect(problem("jobs[4].path")[0]).toContain(
+      'writes the same object names (dup/secret.env-<time>.bak.enc) as job "same-names-2"',
+    );
     expect(problem("jobs[5].path")[0]).toContain('as job "same-names-1"');
-    expect(problem("jobs[6].policy")[0]).toContain('members of group "redis" have different policies');
-    expect(problem("jobs[7].policy")[0]).toContain('members of group "redis" have different policies');
+    expect(problem("jobs[6].policy")[0]).toContain(
+      'members of group "redis" have different policies',
+    );
+    expect(problem("jobs[7].policy")[0]).toContain(
+      'members of group "redis" have different policies',
+    );
 
     // The good jobs are listed as loaded, and nothing reached the bucket.
     expect(out).toContain("job good-one: daily");
@@ -239,10 +257,18 @@ describe("a config with five mistakes and two good jobs", () => {
 
     expect(result.code).toBe(2);
     const report = JSON.parse(result.stdout);
-    const disabled = new Set(report.problems.flatMap((p: { job?: string }) => (p.job ? [p.job] : [])));
-    expect([...disabled].sort()).toEqual(
-      ["misspelt-field", "redis-aof", "redis-rdb", "same-names-1", "same-names-2", "unknown-policy", "wrong-type"],
+    const disabled = new Set(
+      report.problems.flatMap((p: { job?: string }) => (p.job ? [p.job] : [])),
     );
+    expect([...disabled].sort()).toEqual([
+      "misspelt-field",
+      "redis-aof",
+      "redis-rdb",
+      "same-names-1",
+      "same-names-2",
+      "unknown-policy",
+      "wrong-type",
+    ]);
     expect(report.jobs.map((j: { name: string }) => j.name)).toEqual(["good-one", "good-two"]);
   });
 
@@ -283,7 +309,9 @@ describe("a config with five mistakes and two good jobs", () => {
   test("ssb run --group of a group disabled by a config problem reports its members as failed", async () => {
     const result = await ws.ssb(["run", "--group", "redis", "--json", "--config", "config.toml"]);
 
-    expect(lines(result.stderr)).not.toContain('ssb: No group named "redis" in the config; groups: none');
+    expect(lines(result.stderr)).not.toContain(
+      'ssb: No group named "redis" in the config; groups: none',
+    );
     expect(result.code).toBe(1);
     const summary = JSON.parse(result.stdout);
     expect(summary.jobs.map((j: { job: string }) => j.job)).toEqual(["redis-rdb", "redis-aof"]);

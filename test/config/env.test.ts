@@ -17,9 +17,19 @@ describe("loadEnvFiles", () => {
   });
 
   test.each([
-    ["--env-file beats .env in the working directory", { envFile: "custom.env" }, "custom.env", "custom"],
+    [
+      "--env-file beats .env in the working directory",
+      { envFile: "custom.env" },
+      "custom.env",
+      "custom",
+    ],
     [".env in the working directory beats .env beside the config", {}, "cwd/.env", "cwd"],
-    [".env beside the config is used when the working directory has none", { cwd: "elsewhere" }, "etc/.env", "beside-config"],
+    [
+      ".env beside the config is used when the working directory has none",
+      { cwd: "elsewhere" },
+      "etc/.env",
+      "beside-config",
+    ],
   ])("%s", async (_, opts: { envFile?: string; cwd?: string }, expected, source) => {
     const root = await tempTree({
       "cwd/custom.env": "SOURCE=custom\n",
@@ -30,7 +40,12 @@ describe("loadEnvFiles", () => {
     });
     const env: NodeJS.ProcessEnv = {};
     const cwd = join(root, opts.cwd ?? "cwd");
-    const file = loadEnvFiles({ envFile: opts.envFile, cwd, configFile: join(root, "etc/config.toml"), env });
+    const file = loadEnvFiles({
+      envFile: opts.envFile,
+      cwd,
+      configFile: join(root, "etc/config.toml"),
+      env,
+    });
     expect(file).toBe(opts.envFile ? join(cwd, expected) : join(root, expected));
     expect(env.SOURCE).toBe(source);
   });
@@ -53,8 +68,18 @@ describe("loadEnvFiles", () => {
   test("loading leaves process.env alone and prints nothing", async () => {
     const root = await tempTree({ ".env": "SSB_TEST_ONLY_IN_FILE=secret-value\n" });
     const printed: unknown[] = [];
-    const saved = { log: console.log, error: console.error, info: console.info, warn: console.warn };
-    Object.assign(console, Object.fromEntries(Object.keys(saved).map((name) => [name, (...args: unknown[]) => printed.push(args)])));
+    const saved = {
+      log: console.log,
+      error: console.error,
+      info: console.info,
+      warn: console.warn,
+    };
+    Object.assign(
+      console,
+      Object.fromEntries(
+        Object.keys(saved).map((name) => [name, (...args: unknown[]) => printed.push(args)]),
+      ),
+    );
     try {
       loadEnvFiles({ cwd: root, env: {} });
     } finally {
@@ -70,7 +95,14 @@ describe("encrypted env files", () => {
 
   async function encryptedEnv(): Promise<string> {
     const root = await tempTree({ ".env": "" });
-    await set("KEY_V1", KEY, { path: join(root, ".env"), envKeysFile: join(root, ".env.keys"), noArmor: true, noNative: true, no1Password: true, noBitwarden: true });
+    await set("KEY_V1", KEY, {
+      path: join(root, ".env"),
+      envKeysFile: join(root, ".env.keys"),
+      noArmor: true,
+      noNative: true,
+      no1Password: true,
+      noBitwarden: true,
+    });
     return root;
   }
 

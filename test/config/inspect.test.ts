@@ -35,12 +35,16 @@ describe("inspectSetup", () => {
 
   test("warnings are listed apart from problems and alone are not a problem", async () => {
     const root = await tempTree({
-      "config/config.toml": toml('[limit]\nmaxJobs = 3\n[[jobs]]\nname = "api"\npath = "/etc/api.json"\n'),
+      "config/config.toml": toml(
+        '[limit]\nmaxJobs = 3\n[[jobs]]\nname = "api"\npath = "/etc/api.json"\n',
+      ),
     });
     const report = await inspectSetup({ cwd: root, home: root, env: { KEY_V1: KEY } });
     expect(report.problems).toEqual([]);
     expect(report.warnings.map((warning) => warning.path)).toEqual(["limit"]);
-    expect(report.lines).toContain("warning: config/config.toml: limit: unknown key; did you mean limits?");
+    expect(report.lines).toContain(
+      "warning: config/config.toml: limit: unknown key; did you mean limits?",
+    );
     expect(report.lines.at(-1)).toBe("no problems found, 1 warning");
   });
 });

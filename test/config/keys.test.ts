@@ -43,7 +43,12 @@ describe("loadKeys", () => {
     ["PRIMARY_KEY names no key", { KEY_V1: A, PRIMARY_KEY: "v3" }, "KEY_V3", "PRIMARY_KEY"],
     ["no keys at all", { PRIMARY_KEY: "v1" }, "KEY_<ID>", "ssb keygen"],
     ["several keys and no PRIMARY_KEY", { KEY_V1: A, KEY_V2: B }, "PRIMARY_KEY", "KEY_V1, KEY_V2"],
-    ["two variables for one id", { KEY_v1: A, KEY_V1: B, PRIMARY_KEY: "v1" }, "KEY_V1", "both hold"],
+    [
+      "two variables for one id",
+      { KEY_v1: A, KEY_V1: B, PRIMARY_KEY: "v1" },
+      "KEY_V1",
+      "both hold",
+    ],
   ])("%s: a ConfigError naming the variable, never a key value", (_, env, variable, words) => {
     let error: unknown;
     try {

@@ -19,7 +19,10 @@ describe("loadConfig", () => {
     const loaded = await loadConfig({ cwd: root, home: join(root, "home"), env });
 
     expect(loaded.envFile).toBe(join(root, ".env"));
-    expect(loaded.tried).toEqual([join(root, "config/config.json"), join(root, "config/config.toml")]);
+    expect(loaded.tried).toEqual([
+      join(root, "config/config.json"),
+      join(root, "config/config.toml"),
+    ]);
     expect(loaded.config.file).toBe(join(root, "config/config.toml"));
     expect(loaded.config.s3.region).toBe("eu-central-1");
     expect(loaded.config.jobs[0]!.path).toBe(join(root, "config/secrets/api.json"));
@@ -32,7 +35,10 @@ describe("loadConfig", () => {
       "etc/.env": "S3_ENDPOINT=http://127.0.0.1:9000\nS3_REGION=from-file\n",
       "home/.keep": "",
     });
-    const env: NodeJS.ProcessEnv = { SSB_CONFIG: join(root, "etc/ssb.json"), S3_REGION: "from-env" };
+    const env: NodeJS.ProcessEnv = {
+      SSB_CONFIG: join(root, "etc/ssb.json"),
+      S3_REGION: "from-env",
+    };
     const loaded = await loadConfig({ cwd: join(root, "home"), home: join(root, "home"), env });
 
     expect(loaded.envFile).toBe(join(root, "etc/.env"));
@@ -41,7 +47,10 @@ describe("loadConfig", () => {
   });
 
   test("the config location may come from the .env in the working directory", async () => {
-    const root = await tempTree({ ".env": "SSB_CONFIG=elsewhere/ssb.toml\n", "elsewhere/ssb.toml": toml() });
+    const root = await tempTree({
+      ".env": "SSB_CONFIG=elsewhere/ssb.toml\n",
+      "elsewhere/ssb.toml": toml(),
+    });
     const loaded = await loadConfig({ cwd: root, home: root, env: {} });
     expect(loaded.config.file).toBe(join(root, "elsewhere/ssb.toml"));
   });
@@ -51,7 +60,9 @@ describe("loadConfig", () => {
     const error = await thrown(() => loadConfig({ cwd: root, home: root, env: {} }));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('config/config.toml: s3.bucket: required; add [s3] bucket = "…"; fix the config and run `ssb check`');
+    expect(error.message).toBe(
+      'config/config.toml: s3.bucket: required; add [s3] bucket = "…"; fix the config and run `ssb check`',
+    );
   });
 
   test("a syntax error names the file and line", async () => {
@@ -63,14 +74,18 @@ describe("loadConfig", () => {
 
   test("an explicit --config that does not exist names that path", async () => {
     const root = await tempTree({ "config/config.toml": toml() });
-    const error = await thrown(() => loadConfig({ configPath: "/nowhere/ssb.toml", cwd: root, home: root, env: {} }));
+    const error = await thrown(() =>
+      loadConfig({ configPath: "/nowhere/ssb.toml", cwd: root, home: root, env: {} }),
+    );
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain("/nowhere/ssb.toml");
   });
 
   test("per-job problems come back with the config, formatted one per line", async () => {
     const root = await tempTree({
-      "config/config.toml": toml('[[jobs]]\nname = "a"\npath = "/a"\npolicy = "nope"\n[[jobs]]\nname = "b"\npath = "/b"\n'),
+      "config/config.toml": toml(
+        '[[jobs]]\nname = "a"\npath = "/a"\npolicy = "nope"\n[[jobs]]\nname = "b"\npath = "/b"\n',
+      ),
     });
     const { config } = await loadConfig({ cwd: root, home: root, env: {} });
     expect(config.jobs.map((job) => job.name)).toEqual(["b"]);

@@ -10,10 +10,14 @@ afterAll(removeTempTrees);
 describe("readConfigFile", () => {
   test("a TOML syntax error is one line naming file, line and column, and the next step", async () => {
     const root = await tempTree({ "config.toml": '[s3]\nbucket = "a"\nregion = = "x"\n' });
-    const error = await thrown(() => readConfigFile(join(root, "config.toml"), "config/config.toml"));
+    const error = await thrown(() =>
+      readConfigFile(join(root, "config.toml"), "config/config.toml"),
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toMatch(/^config\/config\.toml:3:\d+: invalid TOML: .+; fix the file and run `ssb check`$/);
+    expect(error.message).toMatch(
+      /^config\/config\.toml:3:\d+: invalid TOML: .+; fix the file and run `ssb check`$/,
+    );
   });
 
   test.each([
@@ -39,7 +43,10 @@ describe("readConfigFile", () => {
   });
 
   test("a file of another extension is read by its content", async () => {
-    const root = await tempTree({ "ssb.conf": '{ "s3": { "bucket": "a" } }', "ssb.cfg": '[s3]\nbucket = "b"' });
+    const root = await tempTree({
+      "ssb.conf": '{ "s3": { "bucket": "a" } }',
+      "ssb.cfg": '[s3]\nbucket = "b"',
+    });
     expect((await readConfigFile(join(root, "ssb.conf"))).data).toEqual({ s3: { bucket: "a" } });
     expect((await readConfigFile(join(root, "ssb.cfg"))).format).toBe("toml");
   });

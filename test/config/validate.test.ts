@@ -9,7 +9,13 @@ const FILE = "/srv/ssb/config.toml";
 
 function check(text: string, env: Record<string, string> = {}) {
   const raw = parseConfigText(text, "toml", "config.toml");
-  return validateConfig(raw, { file: FILE, display: "config.toml", format: "toml", env, home: "/home/ops" });
+  return validateConfig(raw, {
+    file: FILE,
+    display: "config.toml",
+    format: "toml",
+    env,
+    home: "/home/ops",
+  });
 }
 
 function fatal(text: string, env: Record<string, string> = {}): ConfigProblemsError {
@@ -30,22 +36,64 @@ describe("fatal problems stop the run", () => {
     const error = fatal('[logging]\nlevel = "info"\n');
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('config.toml: s3.bucket: required; add [s3] bucket = "…"; fix the config and run `ssb check`');
+    expect(error.message).toBe(
+      'config.toml: s3.bucket: required; add [s3] bucket = "…"; fix the config and run `ssb check`',
+    );
   });
 
   test.each([
     ["an empty bucket", '[s3]\nbucket = ""', "s3.bucket: must not be empty"],
-    ["maxJobs that is not a whole number", toml("[limits]\nmaxJobs = 1.5"), "limits.maxJobs: must be a whole number, not 1.5"],
+    [
+      "maxJobs that is not a whole number",
+      toml("[limits]\nmaxJobs = 1.5"),
+      "limits.maxJobs: must be a whole number, not 1.5",
+    ],
     ["maxJobs of zero", toml("[limits]\nmaxJobs = 0"), "limits.maxJobs: must be at least 1, not 0"],
-    ["a quoted maxJobs", toml('[limits]\nmaxJobs = "4"'), 'limits.maxJobs: must be a number, not "4"'],
-    ["an unknown log level", toml('[logging]\nlevel = "loud"'), "logging.level: must be one of error | warn | info | debug"],
-    ["an unreadable log size", toml('[logging]\nmaxSize = "big"'), 'logging.maxSize: must be a number of bytes or a size like "10M"'],
-    ["an unknown time zone", 'timezone = "Mars/Olympus"\n' + toml(), "timezone: must be an IANA time zone"],
-    ["forcePathStyle as a string", toml('forcePathStyle = "yes"'), "s3.forcePathStyle: must be true or false"],
-    ["an SMTP port out of range", toml('[reporting.smtp]\nhost = "h"\nfrom = "a@b"\nport = 70000'), "reporting.smtp.port: must be at most 65535"],
-    ["a recipient that is no address", toml('[reporting]\nerrorRecipients = ["ops"]'), "reporting.errorRecipients[0]: must be an email address"],
-    ["an endpoint without a scheme", toml('endpoint = "minio:9000"'), 's3.endpoint: must be a URL such as https://s3.example.com, not "minio:9000"'],
-    ["[jobs] written as a table", toml('[jobs]\nname = "x"'), "jobs: must be a list, not a table; write [[jobs]]"],
+    [
+      "a quoted maxJobs",
+      toml('[limits]\nmaxJobs = "4"'),
+      'limits.maxJobs: must be a number, not "4"',
+    ],
+    [
+      "an unknown log level",
+      toml('[logging]\nlevel = "loud"'),
+      "logging.level: must be one of error | warn | info | debug",
+    ],
+    [
+      "an unreadable log size",
+      toml('[logging]\nmaxSize = "big"'),
+      'logging.maxSize: must be a number of bytes or a size like "10M"',
+    ],
+    [
+      "an unknown time zone",
+      'timezone = "Mars/Olympus"\n' + toml(),
+      "timezone: must be an IANA time zone",
+    ],
+    [
+      "forcePathStyle as a string",
+      toml('forcePathStyle = "yes"'),
+      "s3.forcePathStyle: must be true or false",
+    ],
+    [
+      "an SMTP port out of range",
+      toml('[reporting.smtp]\nhost = "h"\nfrom = "a@b"\nport = 70000'),
+      "reporting.smtp.port: must be at most 65535",
+    ],
+    [
+      "a recipient that is no address",
+      toml('[reporting]\nerrorRecipients = ["ops"]'),
+      "reporting.errorRecipients[0]: must be an email address",
+    ],
+    [
+      "an endpoint without a scheme",
+      toml('endpoint = "minio:9000"'),
+      's3.endpoint: must be a URL such as https://s3.example.com, not "minio:9000"',
+    ],
+    [
+      "[jobs] written as a table",
+      toml('[jobs]\nname = "x"'),
+      "jobs: must be a list, not a table; write [[jobs]]",
+    ],
   ])("%s", (_, text, expected) => {
     const error = fatal(text);
     expect(error.exitCode).toBe(2);
@@ -54,17 +102,19 @@ describe("fatal problems stop the run", () => {
 
   test("a file that is not a table is refused", () => {
     const raw = parseConfigText("[1, 2]", "json", "config.json");
-    expect(() => validateConfig(raw, { file: "/c.json", display: "config.json", home: "/" })).toThrow(
-      "config.json: (file): must hold a table of settings, not a list",
-    );
+    expect(() =>
+      validateConfig(raw, { file: "/c.json", display: "config.json", home: "/" }),
+    ).toThrow("config.json: (file): must hold a table of settings, not a list");
   });
 
   test("every fatal problem is reported; the first line stands alone and counts the rest", () => {
     const error = fatal(`[limits]\nmaxJobs = -1\n[logging]\nmaxFiles = "many"\n${job("", "/x")}`);
     const lines = error.message.split("\n");
-    expect(lines[0]).toBe('config.toml: s3.bucket: required; add [s3] bucket = "…" (and 3 more below); fix the config and run `ssb check`');
+    expect(lines[0]).toBe(
+      'config.toml: s3.bucket: required; add [s3] bucket = "…" (and 3 more below); fix the config and run `ssb check`',
+    );
     expect(lines.slice(1)).toEqual([
-      "config.toml: logging.maxFiles: must be a number, not \"many\"",
+      'config.toml: logging.maxFiles: must be a number, not "many"',
       "config.toml: limits.maxJobs: must be at least 1, not -1",
       "config.toml: jobs[0].name: must not be empty",
     ]);
@@ -78,9 +128,9 @@ describe("fatal problems stop the run", () => {
 
   test("a JSON file gets the JSON form of the bucket hint", () => {
     const raw = parseConfigText('{"s3": {}}', "json", "config.json");
-    expect(() => validateConfig(raw, { file: "/c.json", display: "config.json", format: "json", home: "/" })).toThrow(
-      'config.json: s3.bucket: required; add "s3": { "bucket": "…" }',
-    );
+    expect(() =>
+      validateConfig(raw, { file: "/c.json", display: "config.json", format: "json", home: "/" }),
+    ).toThrow('config.json: s3.bucket: required; add "s3": { "bucket": "…" }');
   });
 });
 
@@ -101,10 +151,34 @@ describe("defaults and overrides", () => {
   });
 
   test.each([
-    ["the file's endpoint and region", 'endpoint = "https://a.example"\nregion = "nyc3"', {}, "https://a.example", "nyc3"],
-    ["S3_ENDPOINT and S3_REGION beat the file", 'endpoint = "https://a.example"\nregion = "nyc3"', { S3_ENDPOINT: "http://127.0.0.1:9000", S3_REGION: "eu-west-1" }, "http://127.0.0.1:9000", "eu-west-1"],
-    ["S3_ENDPOINT alone sets one", "", { S3_ENDPOINT: "http://minio:9000" }, "http://minio:9000", "us-east-1"],
-    ["an empty S3_ENDPOINT does not erase the file's", 'endpoint = "https://a.example"', { S3_ENDPOINT: "" }, "https://a.example", "us-east-1"],
+    [
+      "the file's endpoint and region",
+      'endpoint = "https://a.example"\nregion = "nyc3"',
+      {},
+      "https://a.example",
+      "nyc3",
+    ],
+    [
+      "S3_ENDPOINT and S3_REGION beat the file",
+      'endpoint = "https://a.example"\nregion = "nyc3"',
+      { S3_ENDPOINT: "http://127.0.0.1:9000", S3_REGION: "eu-west-1" },
+      "http://127.0.0.1:9000",
+      "eu-west-1",
+    ],
+    [
+      "S3_ENDPOINT alone sets one",
+      "",
+      { S3_ENDPOINT: "http://minio:9000" },
+      "http://minio:9000",
+      "us-east-1",
+    ],
+    [
+      "an empty S3_ENDPOINT does not erase the file's",
+      'endpoint = "https://a.example"',
+      { S3_ENDPOINT: "" },
+      "https://a.example",
+      "us-east-1",
+    ],
   ])("%s", (_, s3, env, endpoint, region) => {
     const config = check(toml(s3), env);
     expect(config.s3.endpoint).toBe(endpoint);
@@ -114,7 +188,9 @@ describe("defaults and overrides", () => {
   });
 
   test("path style and checksums can be set against the endpoint's defaults", () => {
-    const config = check(toml('endpoint = "https://s3.example"\nforcePathStyle = false\nchecksums = "WHEN_SUPPORTED"'));
+    const config = check(
+      toml('endpoint = "https://s3.example"\nforcePathStyle = false\nchecksums = "WHEN_SUPPORTED"'),
+    );
     expect(config.s3.forcePathStyle).toBe(false);
     expect(config.s3.checksums).toBe("WHEN_SUPPORTED");
   });
@@ -130,7 +206,9 @@ describe("defaults and overrides", () => {
     [2525, true, true],
   ])("SMTP on port %d with secure=%j is secure=%j", (port, secure, expected) => {
     const line = secure === undefined ? "" : `secure = ${secure}`;
-    const config = check(toml(`[reporting.smtp]\nhost = "mail"\nfrom = "ssb@x"\nport = ${port}\n${line}`));
+    const config = check(
+      toml(`[reporting.smtp]\nhost = "mail"\nfrom = "ssb@x"\nport = ${port}\n${line}`),
+    );
     expect(config.reporting.smtp).toEqual({
       host: "mail",
       port,
@@ -142,7 +220,9 @@ describe("defaults and overrides", () => {
   });
 
   test("log and report paths count from the config file's folder; ~/ is home", () => {
-    const config = check(toml('[logging]\nfile = "logs/ssb.log"\nmaxSize = "5M"\n[reporting]\nhtmlPath = "~/www"'));
+    const config = check(
+      toml('[logging]\nfile = "logs/ssb.log"\nmaxSize = "5M"\n[reporting]\nhtmlPath = "~/www"'),
+    );
     expect(config.logging.file).toBe("/srv/ssb/logs/ssb.log");
     expect(config.logging.maxSize).toBe(5 * 1024 * 1024);
     expect(config.reporting.htmlPath).toBe("/home/ops/www");
@@ -236,17 +316,51 @@ ${job("other", "/etc/x")}
     );
     expect(config.jobs.map((j) => j.name)).toEqual(["other"]);
     expect(config.problems).toEqual([
-      { file: "config.toml", path: "policies.redis.retentionCount", message: 'must be a number, not "48"' },
-      { file: "config.toml", path: "jobs[0].policy", message: 'policy "redis" is invalid (see policies.redis.retentionCount)', job: "rdb" },
-      { file: "config.toml", path: "jobs[1].policy", message: 'policy "redis" is invalid (see policies.redis.retentionCount)', job: "aof" },
+      {
+        file: "config.toml",
+        path: "policies.redis.retentionCount",
+        message: 'must be a number, not "48"',
+      },
+      {
+        file: "config.toml",
+        path: "jobs[0].policy",
+        message: 'policy "redis" is invalid (see policies.redis.retentionCount)',
+        job: "rdb",
+      },
+      {
+        file: "config.toml",
+        path: "jobs[1].policy",
+        message: 'policy "redis" is invalid (see policies.redis.retentionCount)',
+        job: "aof",
+      },
     ]);
   });
 
   test.each([
-    ["a misspelt job key", job("a", "/a", 's3keyPrefix = "x/"'), "jobs[0].s3keyPrefix", "unknown key; did you mean s3KeyPrefix?"],
-    ["a policy that is a number", job("a", "/a", "policy = 3"), "jobs[0].policy", "must be a policy name or an inline table, not 3"],
-    ["a job that is not a table", "jobs = [1]\n", "jobs[0]", "must be a table with name and path, not 1"],
-    ["onChangeOnly as a string", job("a", "/a", 'policy = { onChangeOnly = "yes" }'), "jobs[0].policy.onChangeOnly", 'must be true or false, not "yes"'],
+    [
+      "a misspelt job key",
+      job("a", "/a", 's3keyPrefix = "x/"'),
+      "jobs[0].s3keyPrefix",
+      "unknown key; did you mean s3KeyPrefix?",
+    ],
+    [
+      "a policy that is a number",
+      job("a", "/a", "policy = 3"),
+      "jobs[0].policy",
+      "must be a policy name or an inline table, not 3",
+    ],
+    [
+      "a job that is not a table",
+      "jobs = [1]\n",
+      "jobs[0]",
+      "must be a table with name and path, not 1",
+    ],
+    [
+      "onChangeOnly as a string",
+      job("a", "/a", 'policy = { onChangeOnly = "yes" }'),
+      "jobs[0].policy.onChangeOnly",
+      'must be true or false, not "yes"',
+    ],
   ])("%s is a problem of that job", (_, text, path, message) => {
     const config = check(text + toml());
     expect(config.jobs).toEqual([]);
@@ -257,7 +371,7 @@ ${job("other", "/etc/x")}
     const config = check(toml(job("dup", "/a") + job("dup", "/b") + job("fine", "/c")));
     expect(config.jobs.map((j) => j.name)).toEqual(["fine"]);
     expect(config.problems.map((p) => p.path)).toEqual(["jobs[0].name", "jobs[1].name"]);
-    expect(config.problems[0]!.message).toContain('also used by jobs[1]');
+    expect(config.problems[0]!.message).toContain("also used by jobs[1]");
   });
 
   test("two jobs writing the same object names are both skipped, whatever their folders", () => {
@@ -298,25 +412,39 @@ ${job("other", "/etc/x")}
 
   test("group members naming different policies with equal settings may run together", () => {
     const config = check(
-      toml(`[policies.a]\nretentionCount = 7\n[policies.b]\nfrequency = "daily"\n` +
-        job("x", "/x", 'group = "g"\npolicy = "a"') + job("y", "/y", 'group = "g"\npolicy = "b"')),
+      toml(
+        `[policies.a]\nretentionCount = 7\n[policies.b]\nfrequency = "daily"\n` +
+          job("x", "/x", 'group = "g"\npolicy = "a"') +
+          job("y", "/y", 'group = "g"\npolicy = "b"'),
+      ),
     );
     expect(config.problems).toEqual([]);
     expect(config.jobs.map((j) => j.group)).toEqual(["g", "g"]);
   });
 
   test("one broken member skips its whole group, since the set would never be complete", () => {
-    const config = check(toml(job("rdb", "/r/dump.rdb", 'group = "redis"\npolicy = "nope"') + job("aof", "/r/aof", 'group = "redis"')));
+    const config = check(
+      toml(
+        job("rdb", "/r/dump.rdb", 'group = "redis"\npolicy = "nope"') +
+          job("aof", "/r/aof", 'group = "redis"'),
+      ),
+    );
     expect(config.jobs).toEqual([]);
     expect(config.problems[1]).toMatchObject({ job: "aof", path: "jobs[1].group" });
     expect(config.problems[1]!.message).toContain('skipped with the rest of group "redis"');
   });
 
   test("a group named like a job is a problem of the group's members", () => {
-    const config = check(toml(job("redis", "/etc/redis.conf") + job("rdb", "/r/dump.rdb", 'group = "redis"')));
+    const config = check(
+      toml(job("redis", "/etc/redis.conf") + job("rdb", "/r/dump.rdb", 'group = "redis"')),
+    );
     expect(config.jobs.map((j) => j.name)).toEqual(["redis"]);
     expect(config.problems).toEqual([
-      expect.objectContaining({ job: "rdb", path: "jobs[1].group", message: expect.stringContaining('same name as job "redis"') }),
+      expect.objectContaining({
+        job: "rdb",
+        path: "jobs[1].group",
+        message: expect.stringContaining('same name as job "redis"'),
+      }),
     ]);
   });
 });
@@ -326,15 +454,33 @@ describe("warnings disable nothing", () => {
     const config = check(toml(`region2 = "x"\n[limit]\nmaxJobs = 3\n${job("a", "/a")}`));
     expect(config.jobs.map((j) => j.name)).toEqual(["a"]);
     expect(config.problems).toEqual([
-      { file: "config.toml", path: "s3.region2", message: "unknown key; did you mean region?", warning: true },
-      { file: "config.toml", path: "limit", message: "unknown key; did you mean limits?", warning: true },
+      {
+        file: "config.toml",
+        path: "s3.region2",
+        message: "unknown key; did you mean region?",
+        warning: true,
+      },
+      {
+        file: "config.toml",
+        path: "limit",
+        message: "unknown key; did you mean limits?",
+        warning: true,
+      },
     ]);
   });
 
   test.each([
     ["no jobs at all", toml(), "jobs"],
-    ["a top-level key written after [s3], where TOML puts it inside", toml(`timezone = "UTC"\n${job("a", "/a")}`), "s3.timezone"],
-    ["recipients with no way to send mail", toml('[reporting]\nerrorRecipients = ["ops@x"]\n' + job("a", "/a")), "reporting.smtp"],
+    [
+      "a top-level key written after [s3], where TOML puts it inside",
+      toml(`timezone = "UTC"\n${job("a", "/a")}`),
+      "s3.timezone",
+    ],
+    [
+      "recipients with no way to send mail",
+      toml('[reporting]\nerrorRecipients = ["ops@x"]\n' + job("a", "/a")),
+      "reporting.smtp",
+    ],
   ])("%s", (_, text, path) => {
     const config = check(text);
     expect(config.problems).toEqual([expect.objectContaining({ path, warning: true })]);

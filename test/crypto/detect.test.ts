@@ -35,7 +35,11 @@ describe("createRestoreStream", () => {
     const vector = JSON.parse(readFileSync(join(VECTORS, "vectors.json"), "utf8"))[0];
     const key = Buffer.from(vector.keyHex, "hex");
     const object = readFileSync(join(VECTORS, `${vector.name}.enc`));
-    const restored = await runThrough(createRestoreStream(() => key), object, chunk);
+    const restored = await runThrough(
+      createRestoreStream(() => key),
+      object,
+      chunk,
+    );
     expect(restored.equals(readFileSync(join(VECTORS, `${vector.name}.plain`)))).toBe(true);
   });
 

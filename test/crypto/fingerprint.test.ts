@@ -29,7 +29,7 @@ describe("fingerprints", () => {
     expect(fingerprint.digest()).toBe(fingerprintOf(KEY_V1, data));
   });
 
-  test("are HMAC-SHA256 under the key HKDF derives with info \"ssb fingerprint\"", () => {
+  test('are HMAC-SHA256 under the key HKDF derives with info "ssb fingerprint"', () => {
     // Computed apart from node:crypto (RFC 5869 HKDF by hand with Python's hmac module), so a
     // change to the derivation, which would make every stored fingerprint differ and disable
     // onChangeOnly skips, fails here.

@@ -99,7 +99,10 @@ describe("format 2 writer", () => {
     for (const segmentSize of [4096, 16 * 1024 * 1024]) {
       const encryptor = createEncryptStream({ kid, key: KEY_V1, segmentSize });
       const object = await runThrough(encryptor, bytesOf(5));
-      const restored = await runThrough(createDecryptStream(() => KEY_V1), object);
+      const restored = await runThrough(
+        createDecryptStream(() => KEY_V1),
+        object,
+      );
       expect(restored.equals(bytesOf(5))).toBe(true);
     }
   });

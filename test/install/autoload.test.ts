@@ -25,7 +25,10 @@ beforeAll(async () => {
   // adds a second key, and a bunfig.toml whose preload would announce itself.
   mkdirSync(stray);
   writeFileSync(join(stray, ".env"), `PRIMARY_KEY=bogus\nKEY_STRAY=${"ab".repeat(32)}\n`);
-  writeFileSync(join(stray, "preload.ts"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "");\nconsole.log("PRELOADED");\n`);
+  writeFileSync(
+    join(stray, "preload.ts"),
+    `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "");\nconsole.log("PRELOADED");\n`,
+  );
   writeFileSync(join(stray, "bunfig.toml"), 'preload = ["./preload.ts"]\n');
 }, 300_000);
 
@@ -33,7 +36,10 @@ test("the release binary ignores a .env and a bunfig.toml in the folder it runs 
   const etc = join(tmp, "etc");
   mkdirSync(etc);
   const config = join(etc, "config.toml");
-  writeFileSync(config, '[s3]\nbucket = "b"\n[[jobs]]\nname = "a"\npath = "/etc/hostname"\ns3KeyPrefix = "a/"\n');
+  writeFileSync(
+    config,
+    '[s3]\nbucket = "b"\n[[jobs]]\nname = "a"\npath = "/etc/hostname"\ns3KeyPrefix = "a/"\n',
+  );
   const envFile = join(etc, "ssb.env");
   writeFileSync(envFile, `KEY_V1=${"cd".repeat(32)}\nPRIMARY_KEY=v1\n`, { mode: 0o600 });
 

@@ -33,7 +33,10 @@ function serve(files: Record<string, Blob | string>): string {
 
 beforeAll(async () => {
   binary = await linuxX64Binary();
-  baseUrl = serve({ "ssb-linux-x64": Bun.file(binary), SHA256SUMS: Bun.file(join(DIST, "SHA256SUMS")) });
+  baseUrl = serve({
+    "ssb-linux-x64": Bun.file(binary),
+    SHA256SUMS: Bun.file(join(DIST, "SHA256SUMS")),
+  });
 }, 300_000);
 
 afterAll(() => {
@@ -45,7 +48,10 @@ const POSIX_SH = Bun.which("dash") ?? "/bin/sh";
 let installs = 0;
 
 /** Runs install.sh with a POSIX sh from `/`, with PATH holding only `tools`. */
-async function install(env: Record<string, string>, opts: { extraTools?: Record<string, string>; tools?: string[] } = {}) {
+async function install(
+  env: Record<string, string>,
+  opts: { extraTools?: Record<string, string>; tools?: string[] } = {},
+) {
   installs += 1;
   const home = join(tmp, `home-${installs}`);
   const path = bareToolsDir(join(home, "tools"), opts.tools ?? INSTALL_TOOLS, opts.extraTools);
@@ -66,7 +72,13 @@ describe("install.sh and the installed binary", () => {
     expect(statSync(ssb).mode & 0o777).toBe(0o755);
     expect(await sha256File(ssb)).toBe(await sha256File(binary));
     expect(readdirSync(installDir)).toEqual(["ssb"]);
-    for (const hint of ["ssb keygen", "config.toml", "chmod 600", "ssb check", `*/15 * * * * ${ssb} run --quiet`]) {
+    for (const hint of [
+      "ssb keygen",
+      "config.toml",
+      "chmod 600",
+      "ssb check",
+      `*/15 * * * * ${ssb} run --quiet`,
+    ]) {
       expect(installed.stdout).toContain(hint);
     }
 
@@ -76,8 +88,12 @@ describe("install.sh and the installed binary", () => {
     expect(Bun.which("node", { PATH: path })).toBeNull();
     expect(Bun.which("bun", { PATH: path })).toBeNull();
     const { SSB_TEST_BUCKET: _, ...s3 } = minio.env(bucket);
-    const cronEnv = [`PATH=${path}`, ...Object.entries(s3).map(([name, value]) => `${name}=${value}`)];
-    const cron = (args: string[]) => run(["/usr/bin/env", "-i", ...cronEnv, ssb, ...args], { env: {}, cwd: "/" });
+    const cronEnv = [
+      `PATH=${path}`,
+      ...Object.entries(s3).map(([name, value]) => `${name}=${value}`),
+    ];
+    const cron = (args: string[]) =>
+      run(["/usr/bin/env", "-i", ...cronEnv, ssb, ...args], { env: {}, cwd: "/" });
 
     const key = await cron(["keygen"]);
     expect(key.code).toBe(0);
@@ -86,7 +102,9 @@ describe("install.sh and the installed binary", () => {
     // The keys live in the env file beside the config, where ssb finds it on its own.
     const etc = join(work, "etc");
     mkdirSync(etc, { recursive: true });
-    writeFileSync(join(etc, ".env"), `KEY_V1=${key.stdout.trim()}\nPRIMARY_KEY=v1\n`, { mode: 0o600 });
+    writeFileSync(join(etc, ".env"), `KEY_V1=${key.stdout.trim()}\nPRIMARY_KEY=v1\n`, {
+      mode: 0o600,
+    });
     const secret = join(work, "data", "secret.bin");
     mkdirSync(join(work, "data"));
     const content = randomBytes(200_000 + Math.floor(Math.random() * 100_000));
@@ -113,7 +131,14 @@ describe("install.sh and the installed binary", () => {
 
     const restoredDir = join(work, "restored");
     mkdirSync(restoredDir);
-    const restored = await cron(["restore", "secret", "--config", config, "--to", `${restoredDir}/`]);
+    const restored = await cron([
+      "restore",
+      "secret",
+      "--config",
+      config,
+      "--to",
+      `${restoredDir}/`,
+    ]);
     expect(restored.code).toBe(0);
     const restoredFile = join(restoredDir, "secret.bin");
     expect(Buffer.compare(readFileSync(restoredFile), content)).toBe(0);
@@ -122,7 +147,10 @@ describe("install.sh and the installed binary", () => {
 
   test("refuses a binary whose checksum does not match SHA256SUMS, and installs nothing", async () => {
     const wrongHash = new Bun.CryptoHasher("sha256").update("not the binary").digest("hex");
-    const url = serve({ "ssb-linux-x64": Bun.file(binary), SHA256SUMS: `${wrongHash}  ssb-linux-x64\n` });
+    const url = serve({
+      "ssb-linux-x64": Bun.file(binary),
+      SHA256SUMS: `${wrongHash}  ssb-linux-x64\n`,
+    });
     const installDir = join(tmp, "mismatch");
     mkdirSync(installDir);
 
@@ -135,7 +163,10 @@ describe("install.sh and the installed binary", () => {
 
   test("refuses when SHA256SUMS has no entry for this platform's binary", async () => {
     const hash = await sha256File(binary);
-    const url = serve({ "ssb-linux-x64": Bun.file(binary), SHA256SUMS: `${hash}  ssb-darwin-arm64\n` });
+    const url = serve({
+      "ssb-linux-x64": Bun.file(binary),
+      SHA256SUMS: `${hash}  ssb-darwin-arm64\n`,
+    });
     const installDir = join(tmp, "no-entry");
 
     const result = await install({ SSB_BASE_URL: url, SSB_INSTALL_DIR: installDir });
@@ -175,7 +206,9 @@ describe("install.sh and the installed binary", () => {
       { extraTools: { uname: fakeUname } },
     );
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain("this machine is riscv64; ssb is built for x86_64 (amd64) and aarch64 (arm64) only");
+    expect(result.stderr).toContain(
+      "this machine is riscv64; ssb is built for x86_64 (amd64) and aarch64 (arm64) only",
+    );
     expect(result.stderr).not.toContain("downloading");
   });
 });

@@ -3,7 +3,15 @@
  * served over HTTP, installed by install.sh, and run with an environment as bare as
  * cron's, where no Node.js or Bun can be found.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dir, "../..");
@@ -19,8 +27,17 @@ export interface Run {
 }
 
 /** Runs `cmd` with exactly `env` (nothing inherited) in `cwd`, stdin closed. */
-export async function run(cmd: string[], opts: { env: Record<string, string>; cwd: string }): Promise<Run> {
-  const child = Bun.spawn(cmd, { cwd: opts.cwd, env: opts.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+export async function run(
+  cmd: string[],
+  opts: { env: Record<string, string>; cwd: string },
+): Promise<Run> {
+  const child = Bun.spawn(cmd, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [stdout, stderr, code] = await Promise.all([
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),
@@ -36,7 +53,9 @@ export async function buildRelease(targets: string[]): Promise<void> {
     cwd: ROOT,
   });
   if (result.code !== 0) {
-    throw new Error(`scripts/build.sh ${targets.join(" ")} failed with exit ${result.code}:\n${result.stderr}`);
+    throw new Error(
+      `scripts/build.sh ${targets.join(" ")} failed with exit ${result.code}:\n${result.stderr}`,
+    );
   }
 }
 
@@ -48,7 +67,9 @@ export async function buildRelease(targets: string[]): Promise<void> {
  */
 export async function linuxX64Binary(): Promise<string> {
   if (process.platform !== "linux" || process.arch !== "x64") {
-    throw new Error(`these tests run the linux-x64 release binary; this machine is ${process.platform}-${process.arch}`);
+    throw new Error(
+      `these tests run the linux-x64 release binary; this machine is ${process.platform}-${process.arch}`,
+    );
   }
   const binary = join(DIST, "ssb-linux-x64");
   if (!(await isCurrent(binary))) await buildRelease(["linux-x64"]);
@@ -58,8 +79,13 @@ export async function linuxX64Binary(): Promise<string> {
 async function isCurrent(binary: string): Promise<boolean> {
   const built = statSync(binary, { throwIfNoEntry: false });
   if (!built) return false;
-  const inputs = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build.sh"].map((p) => join(ROOT, p));
-  const newest = Math.max(newestUnder(join(ROOT, "src")), ...inputs.map((p) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0));
+  const inputs = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build.sh"].map(
+    (p) => join(ROOT, p),
+  );
+  const newest = Math.max(
+    newestUnder(join(ROOT, "src")),
+    ...inputs.map((p) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0),
+  );
   if (built.mtimeMs <= newest) return false;
   const listed = sha256Listed(join(DIST, "SHA256SUMS"), "ssb-linux-x64");
   return listed !== undefined && listed === (await sha256File(binary));
@@ -94,7 +120,10 @@ export async function sha256File(path: string): Promise<string> {
  * Serves `files` by name on 127.0.0.1 (a free port), like a release download folder;
  * anything else is a 404. Returns the base URL; `stop()` it when done.
  */
-export function serveFiles(files: Record<string, Blob | string>): { url: string; stop: () => void } {
+export function serveFiles(files: Record<string, Blob | string>): {
+  url: string;
+  stop: () => void;
+} {
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -111,7 +140,11 @@ export function serveFiles(files: Record<string, Blob | string>): { url: string;
  * has node in /usr/bin, so cron's usual PATH=/usr/bin:/bin would reach it; this one
  * cannot reach node or bun, and `extra` can shadow or add tools (a fake `uname`).
  */
-export function bareToolsDir(dir: string, tools: string[], extra: Record<string, string> = {}): string {
+export function bareToolsDir(
+  dir: string,
+  tools: string[],
+  extra: Record<string, string> = {},
+): string {
   mkdirSync(dir, { recursive: true });
   for (const tool of tools) {
     const found = Bun.which(tool, { PATH: "/usr/bin:/bin" });
@@ -125,4 +158,19 @@ export function bareToolsDir(dir: string, tools: string[], extra: Record<string,
 }
 
 /** The tools install.sh uses. */
-export const INSTALL_TOOLS = ["sh", "uname", "id", "mktemp", "curl", "awk", "cut", "sha256sum", "mkdir", "cp", "chmod", "mv", "rm", "cat"];
+export const INSTALL_TOOLS = [
+  "sh",
+  "uname",
+  "id",
+  "mktemp",
+  "curl",
+  "awk",
+  "cut",
+  "sha256sum",
+  "mkdir",
+  "cp",
+  "chmod",
+  "mv",
+  "rm",
+  "cat",
+];

@@ -21,7 +21,11 @@ const HEAVY: Record<string, RegExp> = {
   "src/report/mail.ts": /\/src\/report\/mail\.ts$/,
   "src/report/html.ts": /\/src\/report\/html\.ts$/,
 };
-const ANY_HEAVY = new RegExp(Object.values(HEAVY).map((pattern) => `(?:${pattern.source})`).join("|"));
+const ANY_HEAVY = new RegExp(
+  Object.values(HEAVY)
+    .map((pattern) => `(?:${pattern.source})`)
+    .join("|"),
+);
 
 const tmp = makeTempDir("ssb-startup-");
 const probe = join(tmp, "ssb-probe");
@@ -106,7 +110,12 @@ test("a run that fails and reports does evaluate them, so the probe can see them
       "",
     ].join("\n"),
   );
-  const env = { PATH: path, KEY_V1: "ab".repeat(32), AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "y" };
+  const env = {
+    PATH: path,
+    KEY_V1: "ab".repeat(32),
+    AWS_ACCESS_KEY_ID: "x",
+    AWS_SECRET_ACCESS_KEY: "y",
+  };
 
   const result = await run([probe, "run", "--config", config], { env, cwd: "/" });
   expect(result.code).toBe(1);

@@ -48,10 +48,13 @@ describe("writeRunReport", () => {
 
   test("escapes markup, ampersands and both quote kinds in the report, the error page and the index", async () => {
     const nasty = `<script>alert(1)</script> & "double" 'single'`;
-    const summary = makeSummary([failed(`job ${nasty}`, `error ${nasty}`)], { host: `host ${nasty}` });
+    const summary = makeSummary([failed(`job ${nasty}`, `error ${nasty}`)], {
+      host: `host ${nasty}`,
+    });
     const files = await writeRunReport(dir, summary);
 
-    const escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;double&quot; &#39;single&#39;";
+    const escaped =
+      "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;double&quot; &#39;single&#39;";
     for (const path of [files.report, files.errorPage ?? "", files.index]) {
       const html = await readFile(path, "utf8");
       expect(html).not.toContain("<script>");
@@ -113,7 +116,10 @@ describe("writeRunReport", () => {
   });
 
   test("rebuilds the index from the pages still in the folder", async () => {
-    const old = await writeRunReport(dir, makeSummary([failed()], { startedAt: "2026-12-01T04:00:00.000Z" }));
+    const old = await writeRunReport(
+      dir,
+      makeSummary([failed()], { startedAt: "2026-12-01T04:00:00.000Z" }),
+    );
     await unlink(old.report);
     await writeFile(join(dir, "notes.html"), "not a run");
     await writeRunReport(dir, makeSummary([uploaded()]));
@@ -141,10 +147,22 @@ describe("writeRunReport", () => {
   });
 
   test("deletes the pages of runs older than the newest keepRuns, and nothing else", async () => {
-    await writeRunReport(dir, makeSummary([failed()], { startedAt: "2026-12-01T04:00:00.000Z" }), 2);
-    await writeRunReport(dir, makeSummary([uploaded()], { startedAt: "2026-12-02T04:00:00.000Z" }), 2);
+    await writeRunReport(
+      dir,
+      makeSummary([failed()], { startedAt: "2026-12-01T04:00:00.000Z" }),
+      2,
+    );
+    await writeRunReport(
+      dir,
+      makeSummary([uploaded()], { startedAt: "2026-12-02T04:00:00.000Z" }),
+      2,
+    );
     await writeFile(join(dir, "notes.html"), "mine");
-    await writeRunReport(dir, makeSummary([uploaded()], { startedAt: "2026-12-03T04:00:00.000Z" }), 2);
+    await writeRunReport(
+      dir,
+      makeSummary([uploaded()], { startedAt: "2026-12-03T04:00:00.000Z" }),
+      2,
+    );
 
     expect((await readdir(dir)).sort()).toEqual([
       "backup-2026-12-02T04:00:00.html",

@@ -18,13 +18,24 @@ afterEach(async () => {
 /** A non-TTY console stream that keeps what was written. */
 function capture(): ConsoleStream & { text: () => string } {
   const chunks: string[] = [];
-  return { isTTY: false, write: (chunk: string) => chunks.push(chunk), text: () => chunks.join("") };
+  return {
+    isTTY: false,
+    write: (chunk: string) => chunks.push(chunk),
+    text: () => chunks.join(""),
+  };
 }
 
 describe("log file", () => {
   test("rotation by size keeps the configured number of old files", async () => {
     const file = join(dir, "ssb.log");
-    const log = createLogger({ level: "info", file, maxSize: 1024, maxFiles: 3, stdout: capture(), stderr: capture() });
+    const log = createLogger({
+      level: "info",
+      file,
+      maxSize: 1024,
+      maxFiles: 3,
+      stdout: capture(),
+      stderr: capture(),
+    });
     for (let i = 0; i < 200; i++) log.info(`line ${i} ${"x".repeat(60)}`);
     await log.close();
 
@@ -32,7 +43,8 @@ describe("log file", () => {
     expect(names).toEqual(["ssb.log", "ssb.log.1", "ssb.log.2", "ssb.log.3"]);
     for (const name of names) expect((await stat(join(dir, name))).size).toBeLessThan(1024 + 100);
     // logrotate order: the live file holds the newest lines, .1 the next, .3 the oldest kept.
-    const first = async (name: string) => Number(/line (\d+)/.exec(await readFile(join(dir, name), "utf8"))?.[1]);
+    const first = async (name: string) =>
+      Number(/line (\d+)/.exec(await readFile(join(dir, name), "utf8"))?.[1]);
     expect(await readFile(join(dir, "ssb.log"), "utf8")).toContain("line 199 ");
     expect(await first("ssb.log.1")).toBeGreaterThan(await first("ssb.log.2"));
     expect(await first("ssb.log.2")).toBeGreaterThan(await first("ssb.log.3"));
@@ -45,7 +57,14 @@ describe("log file", () => {
     const yesterday = new Date(Date.now() - 86_400_000);
     await utimes(file, yesterday, yesterday);
 
-    const log = createLogger({ level: "info", file, maxSize: 1 << 20, maxFiles: 3, stdout: capture(), stderr: capture() });
+    const log = createLogger({
+      level: "info",
+      file,
+      maxSize: 1 << 20,
+      maxFiles: 3,
+      stdout: capture(),
+      stderr: capture(),
+    });
     log.info("today");
     await log.close();
 
@@ -56,7 +75,14 @@ describe("log file", () => {
 
   test("writes one line per event with an ISO timestamp, the level and the message", async () => {
     const file = join(dir, "ssb.log");
-    const log = createLogger({ level: "info", file, maxSize: 1 << 20, maxFiles: 2, stdout: capture(), stderr: capture() });
+    const log = createLogger({
+      level: "info",
+      file,
+      maxSize: 1 << 20,
+      maxFiles: 2,
+      stdout: capture(),
+      stderr: capture(),
+    });
     log.info("first");
     log.warn("two\nlines");
     log.debug("not at info level");
@@ -70,7 +96,14 @@ describe("log file", () => {
 
   test("creates the log folder private to the owner and the file readable by the owner only", async () => {
     const file = join(dir, "var", "log", "ssb", "ssb.log");
-    const log = createLogger({ level: "info", file, maxSize: 1 << 20, maxFiles: 2, stdout: capture(), stderr: capture() });
+    const log = createLogger({
+      level: "info",
+      file,
+      maxSize: 1 << 20,
+      maxFiles: 2,
+      stdout: capture(),
+      stderr: capture(),
+    });
     log.info("hello");
     await log.close();
 
@@ -82,7 +115,15 @@ describe("log file", () => {
     const file = join(dir, "ssb.log");
     const out = capture();
     const err = capture();
-    const log = createLogger({ level: "info", file, maxSize: 1 << 20, maxFiles: 2, quiet: true, stdout: out, stderr: err });
+    const log = createLogger({
+      level: "info",
+      file,
+      maxSize: 1 << 20,
+      maxFiles: 2,
+      quiet: true,
+      stdout: out,
+      stderr: err,
+    });
     log.info("uploaded api-keys");
     log.warn("job x skipped");
     await log.close();
@@ -100,7 +141,16 @@ describe("redaction", () => {
     const file = join(dir, "ssb.log");
     const out = capture();
     const err = capture();
-    const log = createLogger({ level: "debug", file, maxSize: 1 << 20, maxFiles: 2, verbose: true, secrets: [key], stdout: out, stderr: err });
+    const log = createLogger({
+      level: "debug",
+      file,
+      maxSize: 1 << 20,
+      maxFiles: 2,
+      verbose: true,
+      secrets: [key],
+      stdout: out,
+      stderr: err,
+    });
     log.registerSecret("hunter2-smtp-pass");
     log.debug(`loaded key v1 = ${key}`);
     log.info(`same key upper-case ${key.toUpperCase()}`);
@@ -112,12 +162,20 @@ describe("redaction", () => {
     expect(written).not.toContain(key.toUpperCase());
     expect(written).not.toContain("hunter2-smtp-pass");
     expect(written.match(/\[redacted\]/g)).toHaveLength(6);
-    expect(log.redact(`{"error":"pass hunter2-smtp-pass, key ${key}"}`)).toBe('{"error":"pass [redacted], key [redacted]"}');
+    expect(log.redact(`{"error":"pass hunter2-smtp-pass, key ${key}"}`)).toBe(
+      '{"error":"pass [redacted], key [redacted]"}',
+    );
   });
 
   test("the password inside a registered SMTP_URL is redacted on its own too", async () => {
     const out = capture();
-    const log = createLogger({ level: "info", maxSize: 1 << 20, maxFiles: 2, stdout: out, stderr: capture() });
+    const log = createLogger({
+      level: "info",
+      maxSize: 1 << 20,
+      maxFiles: 2,
+      stdout: out,
+      stderr: capture(),
+    });
     log.registerSecret("smtp://mailer:p%40ss-w0rd!@smtp.example.com:587");
     log.info("server said: bad password p@ss-w0rd! / p%40ss-w0rd!");
     await log.close();
@@ -147,7 +205,14 @@ describe("console", () => {
   test("with --json every human line goes to stderr and stdout stays empty", () => {
     const out = capture();
     const err = capture();
-    const log = createLogger({ level: "info", maxSize: 1 << 20, maxFiles: 2, json: true, stdout: out, stderr: err });
+    const log = createLogger({
+      level: "info",
+      maxSize: 1 << 20,
+      maxFiles: 2,
+      json: true,
+      stdout: out,
+      stderr: err,
+    });
     log.info("listing bucket");
     log.success("done");
     log.warn("careful");
@@ -158,9 +223,22 @@ describe("console", () => {
 
   test("--verbose adds debug lines that the configured level hides", () => {
     const quietOut = capture();
-    createLogger({ level: "info", maxSize: 1, maxFiles: 1, stdout: quietOut, stderr: capture() }).debug("detail");
+    createLogger({
+      level: "info",
+      maxSize: 1,
+      maxFiles: 1,
+      stdout: quietOut,
+      stderr: capture(),
+    }).debug("detail");
     const verboseOut = capture();
-    createLogger({ level: "info", maxSize: 1, maxFiles: 1, verbose: true, stdout: verboseOut, stderr: capture() }).debug("detail");
+    createLogger({
+      level: "info",
+      maxSize: 1,
+      maxFiles: 1,
+      verbose: true,
+      stdout: verboseOut,
+      stderr: capture(),
+    }).debug("detail");
 
     expect(quietOut.text()).toBe("");
     expect(verboseOut.text()).toBe("debug: detail\n");
@@ -172,11 +250,18 @@ describe("formatFinalLine", () => {
     const notDue = { job: "nd", outcome: "not-due" as const, durationMs: 1, pruned: [] };
     const summary = makeSummary([uploaded("a"), uploaded("b"), uploaded("c"), notDue, failed()]);
     summary.counts.pruned = 2;
-    expect(formatFinalLine(summary)).toBe("ssb run: 3 uploaded, 1 skipped, 2 pruned, 1 failed in 4.2s");
+    expect(formatFinalLine(summary)).toBe(
+      "ssb run: 3 uploaded, 1 skipped, 2 pruned, 1 failed in 4.2s",
+    );
   });
 
   test("says planned instead of uploaded in a dry run", () => {
-    const summary = makeSummary([{ ...uploaded(), outcome: "planned" }], { dryRun: true, durationMs: 380 });
-    expect(formatFinalLine(summary)).toBe("ssb run (dry run): 1 planned, 0 skipped, 1 to prune, 0 failed in 0.4s");
+    const summary = makeSummary([{ ...uploaded(), outcome: "planned" }], {
+      dryRun: true,
+      durationMs: 380,
+    });
+    expect(formatFinalLine(summary)).toBe(
+      "ssb run (dry run): 1 planned, 0 skipped, 1 to prune, 0 failed in 0.4s",
+    );
   });
 });

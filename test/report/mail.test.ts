@@ -27,7 +27,8 @@ function settings(port: number, smtp: Partial<SmtpSettings> = {}): ReportingSett
 
 /** The decoded text/plain part of a raw MIME message. */
 function textPart(raw: string): string {
-  const match = /Content-Type: text\/plain[^\r\n]*\r?\n((?:[^\r\n]+\r?\n)*)\r?\n([\s\S]*?)\r?\n--/i.exec(raw);
+  const match =
+    /Content-Type: text\/plain[^\r\n]*\r?\n((?:[^\r\n]+\r?\n)*)\r?\n([\s\S]*?)\r?\n--/i.exec(raw);
   if (!match) throw new Error(`no text part in:\n${raw}`);
   const headers = match[1] ?? "";
   const body = match[2] ?? "";
@@ -45,7 +46,10 @@ function header(raw: string, name: string): string | undefined {
 describe("sendErrorMail", () => {
   test("mails one failing job to every recipient, naming the job and its error", async () => {
     const server = await startSmtp();
-    const summary = makeSummary([uploaded(), failed("redis-rdb", "Failed to read /var/lib/redis/dump.rdb: EACCES")]);
+    const summary = makeSummary([
+      uploaded(),
+      failed("redis-rdb", "Failed to read /var/lib/redis/dump.rdb: EACCES"),
+    ]);
 
     const outcome = await sendErrorMail({ settings: settings(server.port), summary, env: {} });
 
@@ -68,7 +72,9 @@ describe("sendErrorMail", () => {
 
     await sendErrorMail({ settings: settings(server.port), summary, env: {}, host: "backup-01" });
 
-    expect(header(server.received[0]!.raw, "Subject")).toBe("[ssb] backup-01: 2 backup job(s) failed");
+    expect(header(server.received[0]!.raw, "Subject")).toBe(
+      "[ssb] backup-01: 2 backup job(s) failed",
+    );
   });
 
   test("sends no mail and opens no connection when every job succeeded", async () => {
@@ -88,7 +94,11 @@ describe("sendErrorMail", () => {
     const server = await startSmtp();
     const reporting = { ...settings(server.port), errorRecipients: [] };
 
-    const outcome = await sendErrorMail({ settings: reporting, summary: makeSummary([failed()]), env: {} });
+    const outcome = await sendErrorMail({
+      settings: reporting,
+      summary: makeSummary([failed()]),
+      env: {},
+    });
 
     expect(outcome).toEqual({ sent: false, recipients: [] });
     expect(server.connections).toBe(0);
@@ -152,7 +162,11 @@ describe("sendErrorMail", () => {
     const outcome = await sendErrorMail({
       settings: reporting,
       summary: makeSummary([failed()]),
-      env: { SMTP_URL: `smtp://mailer:p%40ss%3Aword@127.0.0.1:${server.port}`, SMTP_USER: "other", SMTP_PASS: "other" },
+      env: {
+        SMTP_URL: `smtp://mailer:p%40ss%3Aword@127.0.0.1:${server.port}`,
+        SMTP_USER: "other",
+        SMTP_PASS: "other",
+      },
     });
 
     expect(outcome.sent).toBe(true);
@@ -208,9 +222,22 @@ describe("sendErrorMail over STARTTLS", () => {
     certDir = mkdtempSync(join(tmpdir(), "ssb-cert-"));
     const made = Bun.spawnSync(
       [
-        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        "-keyout", join(certDir, "key.pem"), "-out", join(certDir, "cert.pem"),
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-keyout",
+        join(certDir, "key.pem"),
+        "-out",
+        join(certDir, "cert.pem"),
       ],
       { stdout: "ignore", stderr: "pipe" },
     );
@@ -237,19 +264,22 @@ describe("sendErrorMail over STARTTLS", () => {
     expect(server.received[0]?.secure).toBe(true);
   });
 
-  test.skipIf(!hasOpenssl)("refuses a certificate it cannot verify and says what to check", async () => {
-    const server = await startSmtp({ disabledCommands: [], key, cert });
+  test.skipIf(!hasOpenssl)(
+    "refuses a certificate it cannot verify and says what to check",
+    async () => {
+      const server = await startSmtp({ disabledCommands: [], key, cert });
 
-    const outcome = await sendErrorMail({
-      settings: settings(server.port, { requireTls: true }),
-      summary: makeSummary([failed()]),
-      env: {},
-    });
+      const outcome = await sendErrorMail({
+        settings: settings(server.port, { requireTls: true }),
+        summary: makeSummary([failed()]),
+        env: {},
+      });
 
-    expect(outcome.sent).toBe(false);
-    expect(outcome.error).toContain(`127.0.0.1:${server.port}`);
-    expect(outcome.error).toMatch(/certificate/i);
-    expect(outcome.error).toContain("Check that the server offers TLS");
-    expect(server.received).toHaveLength(0);
-  });
+      expect(outcome.sent).toBe(false);
+      expect(outcome.error).toContain(`127.0.0.1:${server.port}`);
+      expect(outcome.error).toMatch(/certificate/i);
+      expect(outcome.error).toContain("Check that the server offers TLS");
+      expect(server.received).toHaveLength(0);
+    },
+  );
 });

@@ -10,7 +10,9 @@ describe("the store over a real MinIO", () => {
     const store = await freshStore();
     const keys = Array.from({ length: 25 }, (_, i) => `p/item-${String(i).padStart(2, "0")}`);
     await Promise.all(
-      keys.map((Key) => store.client.send(new PutObjectCommand({ Bucket: store.bucket, Key, Body: "x" }))),
+      keys.map((Key) =>
+        store.client.send(new PutObjectCommand({ Bucket: store.bucket, Key, Body: "x" })),
+      ),
     );
     const listed = await store.list("p/", 10);
     expect(listed.map((o) => o.key).sort()).toEqual(keys);
@@ -22,16 +24,30 @@ describe("the store over a real MinIO", () => {
       for (let i = 0; i < 20; i++) yield randomBytes(1024 * 1024);
       throw new Error("disk read error for the test");
     }
-    const failure = store.put("big.bin", Readable.from(failingSource()), { format: 2 }, 64 * 1024 * 1024);
+    const failure = store.put(
+      "big.bin",
+      Readable.from(failingSource()),
+      { format: 2 },
+      64 * 1024 * 1024,
+    );
     await expect(failure).rejects.toThrow(/Failed to upload s3:\/\/.*big\.bin: disk read error/);
     expect(await store.list("")).toEqual([]);
-    const uploads = await store.client.send(new ListMultipartUploadsCommand({ Bucket: store.bucket }));
+    const uploads = await store.client.send(
+      new ListMultipartUploadsCommand({ Bucket: store.bucket }),
+    );
     expect(uploads.Uploads ?? []).toEqual([]);
   });
 
   test("metadata round-trips, including a job name outside ASCII", async () => {
     const store = await freshStore();
-    const meta = { format: 2, kid: "2025-q4-key", size: 5, created: "2026-12-03T04:00:00.000Z", job: "clés-api", group: "g" };
+    const meta = {
+      format: 2,
+      kid: "2025-q4-key",
+      size: 5,
+      created: "2026-12-03T04:00:00.000Z",
+      job: "clés-api",
+      group: "g",
+    };
     await store.put("m.bin", Readable.from([Buffer.from("hello")]), meta, 5);
     expect(await store.head("m.bin")).toMatchObject(meta);
   });
@@ -47,7 +63,9 @@ describe("the store over a real MinIO", () => {
       (next, context) => async (args) => {
         const result = await next(args);
         if (context.commandName === "DeleteObjectsCommand") {
-          (result.output as { Errors?: unknown[] }).Errors = [{ Key: "b", Code: "AccessDenied", Message: "Access Denied" }];
+          (result.output as { Errors?: unknown[] }).Errors = [
+            { Key: "b", Code: "AccessDenied", Message: "Access Denied" },
+          ];
         }
         return result;
       },
@@ -59,6 +77,8 @@ describe("the store over a real MinIO", () => {
   test("a missing bucket gives an error that names it and what to check", async () => {
     const store = await freshStore();
     const other = new BackupStore(store.client, `${store.bucket}-missing`);
-    await expect(other.list("")).rejects.toThrow(/NoSuchBucket: the bucket does not exist; check s3.bucket/);
+    await expect(other.list("")).rejects.toThrow(
+      /NoSuchBucket: the bucket does not exist; check s3.bucket/,
+    );
   });
 });
