@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { chown, mkdir, open, rename, stat, unlink } from "node:fs/promises";
+import { lstat, mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -64,20 +64,17 @@ export async function restoreObjects(opts: {
         `.${basename(target.dest)}.ssb-${randomBytes(6).toString("hex")}.tmp`,
       );
       temps.push({ target, temp, bytes: 0 });
-      temps[temps.length - 1]!.bytes = await decryptToFile(
-        opts.store,
-        target.key,
-        opts.lookup,
-        temp,
-        opts.mode,
-        opts.signal,
-      );
+      const owner = await ownerOf(target.dest);
+      temps[temps.length - 1]!.bytes = await decryptToFile(opts.store, target.key, {
+        lookup: opts.lookup,
+        path: temp,
+        mode: opts.mode,
+        owner,
+        signal: opts.signal,
+      });
     }
     if (!opts.force) await checkDestinations(opts.targets, false);
-    for (const { target, temp } of temps) {
-      await keepOwner(temp, target.dest);
-      await rename(temp, target.dest);
-    }
+    for (const { target, temp } of temps) await rename(temp, target.dest);
   } catch (error) {
     await Promise.all(temps.map(({ temp }) => unlink(temp).catch(() => {})));
     throw error;
@@ -86,30 +83,37 @@ export async function restoreObjects(opts: {
 }
 
 /**
- * A file replaced with --force keeps its owner and group, so a service that reads it (Redis
- * reading dump.rdb as its own user) still can after root restored it. Only root may give a
- * file away; for anyone else the file stays theirs, which is what they can read anyway.
+ * The owner and group a file replaced with --force keeps, so a service that reads it (Redis
+ * reading dump.rdb as its own user) still can after root restored it. Read with lstat and
+ * applied through the open handle, never by path: the folder may belong to that service,
+ * which could swap the temporary name for a link to a file it should not get.
  */
-async function keepOwner(temp: string, dest: string): Promise<void> {
-  const existing = await stat(dest).catch(() => undefined);
-  if (existing) await chown(temp, existing.uid, existing.gid).catch(() => {});
+async function ownerOf(dest: string): Promise<{ uid: number; gid: number } | undefined> {
+  const existing = await lstat(dest).catch(() => undefined);
+  return existing ? { uid: existing.uid, gid: existing.gid } : undefined;
 }
 
 /** Downloads and decrypts one object into `path` (created new, with `mode`); returns its size. */
 async function decryptToFile(
   store: BackupStore,
   key: string,
-  lookup: KeyLookup,
-  path: string,
-  mode: number,
-  signal?: AbortSignal,
+  into: {
+    lookup: KeyLookup;
+    path: string;
+    mode: number;
+    owner?: { uid: number; gid: number };
+    signal?: AbortSignal;
+  },
 ): Promise<number> {
+  const { lookup, path, mode, signal } = into;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const { body } = await store.open(key);
   const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   let bytes = 0;
   try {
     await file.chmod(mode);
+    // Only root may give a file away; anyone else keeps the file, which they can read anyway.
+    if (into.owner) await file.chown(into.owner.uid, into.owner.gid).catch(() => {});
     let sinceCollect = 0;
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {

@@ -65,7 +65,9 @@ export default defineCommand({
           signal,
         });
         // The same safety net as the log: no registered secret reaches --json, a page or the mail.
-        const summary: RunSummary = JSON.parse(log.redact(JSON.stringify(raw)));
+        const summary: RunSummary = JSON.parse(
+          JSON.stringify(raw, (_key, value) => (typeof value === "string" ? log.redact(value) : value)),
+        );
         // An interrupted run (a shutdown, Ctrl-C) is in the log; pages and mail would only be noise.
         if (!summary.dryRun && !signal.aborted) await report(ctx, summary);
         if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

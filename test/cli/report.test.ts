@@ -144,4 +144,15 @@ describe("ssb run reports a failure in every place", () => {
     expect(result.code).toBe(1);
     expect(writtenText(ws)).toContain("[reporting.smtp] is missing");
   });
+
+  test("a secret that looks like a number is redacted from text but leaves numbers in --json intact", async () => {
+    const ws = await newWorkspace();
+    ws.write("data.bin", Buffer.alloc(200000, 1));
+    ws.write("config.toml", tomlConfig(ws.bucket, '[[jobs]]\nname = "data"\npath = "data.bin"\n'));
+
+    const result = await ws.ssb(["run", "--json", "--config", "config.toml"], { env: { SMTP_PASS: "200000" } });
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).jobs[0].size).toBe(200000);
+  });
 });
