@@ -5,6 +5,7 @@ import { type Backup, listBackups } from "./inventory.ts";
 import { displayName, formatBackupTime } from "./naming.ts";
 import { buildSets, isComplete } from "./retention.ts";
 import { buildUnits } from "./units.ts";
+import { readKeyId } from "../crypto/detect.ts";
 import { formatBytes } from "../report/format.ts";
 
 export interface CatalogBackup {
@@ -98,7 +99,9 @@ export async function listCatalog(
 /**
  * The backups as `ssb ls` shows them, with the key id each was encrypted under, so an
  * operator can tell when an old key is no longer needed. One metadata request per backup,
- * a few at a time.
+ * a few at a time; an object without the key id in its metadata (written by the earlier
+ * tool) is asked for its first bytes, which name it. A backup whose key id cannot be read
+ * (deleted meanwhile, not readable) shows none rather than failing the listing.
  */
 async function describe(store: BackupStore, backups: Backup[]): Promise<CatalogBackup[]> {
   const out: CatalogBackup[] = backups.map((b) => ({
@@ -111,12 +114,17 @@ async function describe(store: BackupStore, backups: Backup[]): Promise<CatalogB
   const lane = async () => {
     while (next < out.length) {
       const entry = out[next++]!;
-      const kid = (await store.head(entry.key)).kid;
+      const kid = await keyIdOf(store, entry.key).catch(() => undefined);
       if (kid) entry.keyId = kid;
     }
   };
   await Promise.all(Array.from({ length: 8 }, lane));
   return out;
+}
+
+async function keyIdOf(store: BackupStore, key: string): Promise<string | undefined> {
+  const { kid } = await store.head(key);
+  return kid ?? readKeyId(await store.readStart(key, 260));
 }
 
 /** The catalog as aligned text for a terminal. */

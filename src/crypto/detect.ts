@@ -4,7 +4,7 @@ import { DecryptError } from "../errors.ts";
 import { decryptFormat1 } from "./format1.ts";
 import { Format2Reader } from "./format2-decrypt.ts";
 import { FORMAT2_MAGIC } from "./format2-header.ts";
-import type { KeyLookup } from "./keys.ts";
+import { decodeKid, type KeyLookup } from "./keys.ts";
 import { syncTransform } from "./sync-transform.ts";
 
 /**
@@ -14,6 +14,22 @@ import { syncTransform } from "./sync-transform.ts";
 export function detectFormat(firstBytes: Uint8Array): 1 | 2 {
   if (firstBytes.length < FORMAT2_MAGIC.length) return 1;
   return FORMAT2_MAGIC.every((byte, i) => firstBytes[i] === byte) ? 2 : 1;
+}
+
+/**
+ * The key id an object names in its first bytes (pass at least 260), in either format, or
+ * undefined when they do not hold one. For objects whose metadata lacks it, such as those
+ * the earlier tool wrote.
+ */
+export function readKeyId(firstBytes: Uint8Array): string | undefined {
+  const at = detectFormat(firstBytes) === 2 ? FORMAT2_MAGIC.length : 0;
+  const length = firstBytes[at];
+  if (!length || firstBytes.length < at + 1 + length) return undefined;
+  try {
+    return decodeKid(firstBytes.subarray(at + 1, at + 1 + length));
+  } catch {
+    return undefined;
+  }
 }
 
 /**

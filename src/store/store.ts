@@ -115,6 +115,20 @@ export class BackupStore {
     }
   }
 
+  /** The first `bytes` bytes of `key` (fewer when the object is shorter). */
+  async readStart(key: string, bytes: number): Promise<Buffer> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }),
+      );
+      return Buffer.from(await out.Body!.transformToByteArray());
+    } catch (error) {
+      throw new SsbError(`Failed to read ${this.url(key)}: ${describeS3Error(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
   /** The metadata of `key` without its body. */
   async head(key: string): Promise<BackupMetadata> {
     try {

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chown, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { listCatalog } from "../../src/backup/catalog.ts";
 import { restoreObjects } from "../../src/backup/restore.ts";
 import { runBackups } from "../../src/backup/run.ts";
 import { SsbError } from "../../src/errors.ts";
@@ -90,6 +91,21 @@ describe("key rotation", () => {
 });
 
 describe("format 1 objects written by the earlier library", () => {
+  test("ssb ls reads their key id from the object itself, since their metadata has none", async () => {
+    const store = await freshStore();
+    const vector = "long-kid";
+    await putRaw(
+      store,
+      `legacy/${vector}-2025-01-01T00:00:00Z.bak.enc`,
+      await readFile(join(vectorsDir, `${vector}.enc`)),
+    );
+    const catalog = await listCatalog(
+      store,
+      config(store.bucket, [job("legacy", `/srv/${vector}`, { s3KeyPrefix: "legacy/" })]),
+    );
+    expect(catalog.jobs[0]!.backups.map((b) => b.keyId)).toEqual(["2025-q4-rotation-key"]);
+  });
+
   const vectors: { name: string; kid: string; keyHex: string; mustFail?: boolean }[] = JSON.parse(
     require("node:fs").readFileSync(join(vectorsDir, "vectors.json"), "utf8"),
   );
