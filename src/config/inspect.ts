@@ -94,10 +94,9 @@ function describe(report: SetupReport, config: Config | undefined): string[] {
   lines.push(...report.warnings.map((w) => `warning: ${formatProblem(w)}`));
   const count = report.problems.length;
   const warnings = report.warnings.length;
-  const summary =
-    count === 0 ? "no problems found" : `${count} problem${count === 1 ? "" : "s"} found`;
-  lines.push(
-    warnings === 0 ? summary : `${summary}, ${warnings} warning${warnings === 1 ? "" : "s"}`,
-  );
+  const parts: string[] = [];
+  if (count > 0) parts.push(`${count} problem${count === 1 ? "" : "s"}`);
+  if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? "" : "s"}`);
+  lines.push(parts.length === 0 ? "no problems found" : `${parts.join(" and ")} found`);
   return lines;
 }

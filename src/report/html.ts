@@ -63,7 +63,10 @@ export async function writeRunReport(
     errorPage = join(folder, names.error);
   }
 
-  const index = await writeIndex(folder, keepRuns);
+  const index = await writeIndex(folder, keepRuns, [
+    names.report,
+    ...(failed ? [names.error] : []),
+  ]);
   return { report: join(folder, names.report), errorPage, index };
 }
 
@@ -72,13 +75,19 @@ export async function writeRunReport(
  * but the newest `keepRuns` runs, so a folder fed by cron every few minutes stays bounded;
  * returns the index's path.
  */
-export async function writeIndex(dir: string, keepRuns = INDEX_LIMIT): Promise<string> {
+export async function writeIndex(
+  dir: string,
+  keepRuns = INDEX_LIMIT,
+  current: string[] = [],
+): Promise<string> {
   const folder = resolve(dir);
   const runs = listRuns(await readdir(folder));
   const listed = runs.slice(0, keepRuns);
+  // The pages just written are never deleted, even when a clock that once ran ahead left
+  // newer-looking names in the folder.
   for (const old of runs.slice(keepRuns)) {
     for (const name of [old.report, old.errorPage]) {
-      if (name) await unlink(join(folder, name)).catch(() => {});
+      if (name && !current.includes(name)) await unlink(join(folder, name)).catch(() => {});
     }
   }
   const rows = [];

@@ -146,6 +146,22 @@ describe("writeRunReport", () => {
     expect(links).not.toContain("backup-2020-01-01T00%3A00%3A00.html");
   });
 
+  test("never deletes the pages it just wrote, even when newer-looking pages fill keepRuns", async () => {
+    await writeRunReport(
+      dir,
+      makeSummary([uploaded()], { startedAt: "2030-01-01T00:00:00.000Z" }),
+      1,
+    );
+    const files = await writeRunReport(
+      dir,
+      makeSummary([failed()], { startedAt: "2026-12-03T04:00:00.000Z" }),
+      1,
+    );
+
+    expect(existsSync(files.report)).toBe(true);
+    expect(existsSync(files.errorPage!)).toBe(true);
+  });
+
   test("deletes the pages of runs older than the newest keepRuns, and nothing else", async () => {
     await writeRunReport(
       dir,
