@@ -4,6 +4,9 @@ export const ExitCode = {
   jobFailed: 1,
   usage: 2,
   locked: 3,
+  /** 128 + the signal's number, as shells report a process a signal ended. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -8,13 +8,15 @@ import { ExitCode, SsbError } from "../errors.ts";
 export async function runAction(
   verbose: boolean | undefined,
   body: (signal: AbortSignal) => Promise<number>,
+  opts: { cleansUp?: boolean } = {},
 ): Promise<void> {
   const interrupt = new AbortController();
   let signalled: NodeJS.Signals | undefined;
   const onSignal = (name: NodeJS.Signals) => {
-    // The first signal lets the command clean up (abort uploads, remove temporary files);
-    // a second one stops at once.
-    if (signalled) process.exit(exitCodeFor(name));
+    // A command that writes (run, restore) gets the first signal to clean up: abort uploads,
+    // remove temporary files. A second signal, or any signal to one that only reads, stops
+    // at once.
+    if (signalled || !opts.cleansUp) process.exit(exitCodeFor(name));
     signalled = name;
     process.stderr.write(`ssb: ${name} received; cleaning up, send it again to stop at once\n`);
     interrupt.abort(new Error(`interrupted by ${name}`));
@@ -30,9 +32,8 @@ export async function runAction(
   process.exit(signalled ? exitCodeFor(signalled) : code);
 }
 
-/** 128 + the signal's number, as shells report a process ended by it. */
 function exitCodeFor(name: NodeJS.Signals): number {
-  return name === "SIGINT" ? 130 : 143;
+  return name === "SIGINT" ? ExitCode.interrupted : ExitCode.terminated;
 }
 
 function reportError(error: unknown, verbose: boolean): number {

@@ -2,10 +2,12 @@
 import "./plain.ts";
 import { type ArgsDef, type CommandDef, defineCommand, runCommand, showUsage } from "citty";
 import { version } from "../../package.json";
+import { configArgs } from "./args.ts";
 import { findUnknownOption } from "./options.ts";
 
 const exitCodes = `Exit codes: 0 everything due succeeded, 1 a job failed (the others still ran),
-2 config or usage error (nothing ran), 3 another ssb run holds the lock.`;
+2 config or usage error (nothing ran), 3 another ssb run holds the lock,
+130/143 stopped by SIGINT/SIGTERM after cleaning up.`;
 
 // Each command loads only when it is chosen, so --help and --version never pull in the
 // S3 SDK, the mailer or the templates.
@@ -44,7 +46,16 @@ async function refuseUnknownOptions(rawArgs: string[], command: CommandDef): Pro
 
 /** `ssb --config X run` works like `ssb run --config X`: the command moves to the front. */
 function commandFirst(rawArgs: string[]): string[] {
-  const at = rawArgs.findIndex((arg) => Object.hasOwn(subCommands, arg));
+  let at = -1;
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (Object.hasOwn(subCommands, arg)) {
+      at = i;
+      break;
+    }
+    // The value of `--config PATH` is never the command, whatever it is called.
+    if (Object.hasOwn(configArgs, arg.replace(/^--/, ""))) i++;
+  }
   if (at <= 0) return rawArgs;
   return [rawArgs[at]!, ...rawArgs.slice(0, at), ...rawArgs.slice(at + 1)];
 }

@@ -45,45 +45,49 @@ export default defineCommand({
     ...outputArgs,
   },
   run: ({ args }) =>
-    runAction(args.verbose, async (signal) => {
-      const { loadContext, openStore } = await import("./context.ts");
-      if (!args.job === !args.group) {
-        throw new ConfigError(
-          "Name a job (`ssb restore JOB`) or a group (`ssb restore --group NAME`); run `ssb ls` to see them",
-        );
-      }
-      const mode = parseMode(args.mode);
-      const ctx = await loadContext(args, { logFile: true });
-      const { planRestore } = await import("../backup/restore-plan.ts");
-      const { restoreObjects } = await import("../backup/restore.ts");
-      const store = await openStore(ctx.config);
-      try {
-        const targets = await planRestore(store, ctx.config, {
-          job: args.job,
-          group: args.group,
-          at: args.at,
-          to: args.to,
-        });
-        const force = args.force ?? false;
-        const restored = await restoreObjects({
-          store,
-          targets,
-          lookup: ctx.lookup,
-          mode,
-          force,
-          signal,
-        });
-        for (const r of restored) {
-          ctx.log.success(
-            `restored ${r.key} to ${r.dest} (${r.bytes} bytes, mode ${mode.toString(8).padStart(4, "0")})`,
+    runAction(
+      args.verbose,
+      async (signal) => {
+        const { loadContext, openStore } = await import("./context.ts");
+        if (!args.job === !args.group) {
+          throw new ConfigError(
+            "Name a job (`ssb restore JOB`) or a group (`ssb restore --group NAME`); run `ssb ls` to see them",
           );
         }
-        if (args.json) process.stdout.write(`${JSON.stringify({ restored }, null, 2)}\n`);
-        return ExitCode.ok;
-      } finally {
-        await ctx.log.close();
-      }
-    }),
+        const mode = parseMode(args.mode);
+        const ctx = await loadContext(args, { logFile: true });
+        const { planRestore } = await import("../backup/restore-plan.ts");
+        const { restoreObjects } = await import("../backup/restore.ts");
+        const store = await openStore(ctx.config);
+        try {
+          const targets = await planRestore(store, ctx.config, {
+            job: args.job,
+            group: args.group,
+            at: args.at,
+            to: args.to,
+          });
+          const force = args.force ?? false;
+          const restored = await restoreObjects({
+            store,
+            targets,
+            lookup: ctx.lookup,
+            mode,
+            force,
+            signal,
+          });
+          for (const r of restored) {
+            ctx.log.success(
+              `restored ${r.key} to ${r.dest} (${r.bytes} bytes, mode ${mode.toString(8).padStart(4, "0")})`,
+            );
+          }
+          if (args.json) process.stdout.write(`${JSON.stringify({ restored }, null, 2)}\n`);
+          return ExitCode.ok;
+        } finally {
+          await ctx.log.close();
+        }
+      },
+      { cleansUp: true },
+    ),
 });
 
 function parseMode(text: string): number {

@@ -33,59 +33,65 @@ export default defineCommand({
     ...outputArgs,
   },
   run: ({ args }) =>
-    runAction(args.verbose, async (signal) => {
-      const { loadContext, openStore } = await import("./context.ts");
-      const ctx = await loadContext(args, { logFile: !args["dry-run"] });
-      const { config, log } = ctx;
-      const [{ runBackups }, { acquireRunLock, defaultLockPath }, { formatFinalLine }] =
-        await Promise.all([
-          import("../backup/run.ts"),
-          import("../backup/lock.ts"),
-          import("../report/logger.ts"),
-        ]);
-      for (const problem of config.problems.filter((p) => !p.job)) {
-        const line = `${config.file}: ${problem.path}: ${problem.message}`;
-        if (problem.warning) log.warn(line);
-        else log.error(line);
-      }
+    runAction(
+      args.verbose,
+      async (signal) => {
+        const { loadContext, openStore } = await import("./context.ts");
+        const ctx = await loadContext(args, { logFile: !args["dry-run"] });
+        const { config, log } = ctx;
+        const [{ runBackups }, { acquireRunLock, defaultLockPath }, { formatFinalLine }] =
+          await Promise.all([
+            import("../backup/run.ts"),
+            import("../backup/lock.ts"),
+            import("../report/logger.ts"),
+          ]);
+        for (const problem of config.problems.filter((p) => !p.job)) {
+          const line = `${config.file}: ${problem.path}: ${problem.message}`;
+          if (problem.warning) log.warn(line);
+          else log.error(line);
+        }
 
-      log.info(`config: ${config.file}`);
-      let lock: RunLock | undefined;
-      try {
-        lock = args["dry-run"] ? undefined : acquireRunLock(defaultLockPath(config.file));
-        const raw = await runBackups({
-          config,
-          store: await openStore(config),
-          keys: ctx.keys,
-          log,
-          force: args.force,
-          dryRun: args["dry-run"],
-          jobs: repeated(args.job),
-          groups: repeated(args.group),
-          signal,
-        });
-        // The same safety net as the log: no registered secret reaches --json, a page or the mail.
-        const summary: RunSummary = JSON.parse(
-          JSON.stringify(raw, (_key, value) => (typeof value === "string" ? log.redact(value) : value)),
-        );
-        // An interrupted run (a shutdown, Ctrl-C) is in the log; pages and mail would only be noise.
-        if (!summary.dryRun && !signal.aborted) await report(ctx, summary);
-        if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-        const line = formatFinalLine(summary);
-        if (summary.counts.failed > 0) log.error(line);
-        else log.success(line);
-        return summary.counts.failed > 0 ? ExitCode.jobFailed : ExitCode.ok;
-      } catch (error) {
-        // Once the log is open, an operator error (the lock is held, an unknown --job) goes
-        // there too: under cron the log file is often the only history that is kept.
-        if (!(error instanceof SsbError)) throw error;
-        log.error(error.message);
-        return error.exitCode;
-      } finally {
-        lock?.release();
-        await log.close();
-      }
-    }),
+        log.info(`config: ${config.file}`);
+        let lock: RunLock | undefined;
+        try {
+          lock = args["dry-run"] ? undefined : acquireRunLock(defaultLockPath(config.file));
+          const raw = await runBackups({
+            config,
+            store: await openStore(config),
+            keys: ctx.keys,
+            log,
+            force: args.force,
+            dryRun: args["dry-run"],
+            jobs: repeated(args.job),
+            groups: repeated(args.group),
+            signal,
+          });
+          // The same safety net as the log: no registered secret reaches --json, a page or the mail.
+          const summary: RunSummary = JSON.parse(
+            JSON.stringify(raw, (_key, value) =>
+              typeof value === "string" ? log.redact(value) : value,
+            ),
+          );
+          // An interrupted run (a shutdown, Ctrl-C) is in the log; pages and mail would only be noise.
+          if (!summary.dryRun && !signal.aborted) await report(ctx, summary);
+          if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+          const line = formatFinalLine(summary);
+          if (summary.counts.failed > 0) log.error(line);
+          else log.success(line);
+          return summary.counts.failed > 0 ? ExitCode.jobFailed : ExitCode.ok;
+        } catch (error) {
+          // Once the log is open, an operator error (the lock is held, an unknown --job) goes
+          // there too: under cron the log file is often the only history that is kept.
+          if (!(error instanceof SsbError)) throw error;
+          log.error(error.message);
+          return error.exitCode;
+        } finally {
+          lock?.release();
+          await log.close();
+        }
+      },
+      { cleansUp: true },
+    ),
 });
 
 /** citty gives one string, or an array when a flag is repeated. */

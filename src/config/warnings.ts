@@ -37,7 +37,7 @@ export function mailWarnings(
   return [
     {
       path: "reporting.smtp",
-      message: `errorRecipients is set but there is no [reporting.smtp] with host, port and from${withUrl}, so no mail can be sent`,
+      message: `errorRecipients is set but there is no [reporting.smtp] with host and from${withUrl}, so no mail can be sent`,
     },
   ];
 }

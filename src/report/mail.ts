@@ -63,7 +63,7 @@ async function trySendErrorMail(opts: SendErrorMailOptions): Promise<MailOutcome
       sent: false,
       recipients,
       error:
-        "reporting.errorRecipients is set but [reporting.smtp] is missing: add host, port and from",
+        "reporting.errorRecipients is set but [reporting.smtp] is missing: add host and from",
     };
   }
 

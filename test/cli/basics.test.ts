@@ -42,6 +42,15 @@ describe("the command line", () => {
     expect(lines(result.stdout)).toContain(`config: ${join(ws.dir, "config.toml")}`);
   });
 
+  test("a config file named like a command is still taken as the value of --config", async () => {
+    ws.write("ls", tomlConfig(ws.bucket, '[[jobs]]\nname = "a"\npath = "a.txt"\n'));
+
+    const result = await ws.ssb(["--config", "ls", "check"]);
+
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)).toContain(`config: ${join(ws.dir, "ls")}`);
+  });
+
   test("ssb check exits 2 on a typo that would silently drop a job, such as [[job]]", async () => {
     ws.write("config.toml", tomlConfig(ws.bucket, '[[job]]\nname = "a"\npath = "a.txt"\n'));
 
