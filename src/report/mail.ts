@@ -62,8 +62,7 @@ async function trySendErrorMail(opts: SendErrorMailOptions): Promise<MailOutcome
     return {
       sent: false,
       recipients,
-      error:
-        "reporting.errorRecipients is set but [reporting.smtp] is missing: add host and from",
+      error: "reporting.errorRecipients is set but [reporting.smtp] is missing: add host and from",
     };
   }
 

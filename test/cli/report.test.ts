@@ -150,7 +150,9 @@ describe("ssb run reports a failure in every place", () => {
     ws.write("data.bin", Buffer.alloc(200000, 1));
     ws.write("config.toml", tomlConfig(ws.bucket, '[[jobs]]\nname = "data"\npath = "data.bin"\n'));
 
-    const result = await ws.ssb(["run", "--json", "--config", "config.toml"], { env: { SMTP_PASS: "200000" } });
+    const result = await ws.ssb(["run", "--json", "--config", "config.toml"], {
+      env: { SMTP_PASS: "200000" },
+    });
 
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).jobs[0].size).toBe(200000);
