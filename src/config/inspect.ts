@@ -1,9 +1,12 @@
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
 import { ConfigError } from "../errors.ts";
 import { keyVariableName, loadKeys } from "./keys.ts";
 import { loadConfig, type LoadOptions } from "./load.ts";
+import { displayPath } from "./paths.ts";
 import { describePolicy } from "./policies.ts";
 import { ConfigProblemsError, formatProblem } from "./problems.ts";
-import type { Config, ConfigProblem } from "./types.ts";
+import type { Config, ConfigProblem, Job } from "./types.ts";
 
 /** What `ssb check` prints: the setup as loaded, and every problem in it. Never a key value. */
 export interface SetupReport {
@@ -57,6 +60,7 @@ export async function inspectSetup(opts: LoadOptions = {}): Promise<SetupReport>
     report.problems.push(...problemsOf(error, "environment"));
   }
 
+  report.warnings.push(...(await unreadableFiles(config?.jobs ?? [], config?.file)));
   report.jobs = (config?.jobs ?? []).map((job) => ({
     name: job.name,
     ...(job.group !== undefined && { group: job.group }),
@@ -64,6 +68,30 @@ export async function inspectSetup(opts: LoadOptions = {}): Promise<SetupReport>
   }));
   report.lines = describe(report, config);
   return report;
+}
+
+/**
+ * Jobs whose file cannot be read now: the next run would fail them. Only looked at, never
+ * opened for reading, so `ssb check` still touches nothing.
+ */
+async function unreadableFiles(jobs: Job[], file: string | undefined): Promise<ConfigProblem[]> {
+  const problems: ConfigProblem[] = [];
+  for (const job of jobs) {
+    const readable = await access(job.path, constants.R_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!readable) {
+      problems.push({
+        ...(file !== undefined && { file: displayPath(file, process.cwd()) }),
+        path: `job ${job.name}`,
+        message: `${job.path} does not exist or is not readable; the job fails until it is`,
+        job: job.name,
+        warning: true,
+      });
+    }
+  }
+  return problems;
 }
 
 function problemsOf(error: unknown, path: string): ConfigProblem[] {

@@ -35,6 +35,7 @@ describe("the command line", () => {
 
   test("options written before the command work as after it", async () => {
     ws.write("config.toml", tomlConfig(ws.bucket, '[[jobs]]\nname = "a"\npath = "a.txt"\n'));
+    ws.write("a.txt", "a\n");
 
     const result = await ws.ssb(["--config", "config.toml", "check"]);
 
@@ -44,6 +45,7 @@ describe("the command line", () => {
 
   test("a config file named like a command is still taken as the value of --config", async () => {
     ws.write("ls", tomlConfig(ws.bucket, '[[jobs]]\nname = "a"\npath = "a.txt"\n'));
+    ws.write("a.txt", "a\n");
 
     const result = await ws.ssb(["--config", "ls", "check"]);
 

@@ -10,7 +10,8 @@ const KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 describe("inspectSetup", () => {
   test("a good setup lists the config, jobs and key ids, and no problems", async () => {
     const root = await tempTree({
-      "config/config.toml": toml('[[jobs]]\nname = "api"\npath = "/etc/api.json"\n'),
+      "config/config.toml": toml('[[jobs]]\nname = "api"\npath = "api.json"\n'),
+      "config/api.json": "{}",
       ".env": `KEY_2025_Q4_KEY=${KEY}\nPRIMARY_KEY=2025-q4-key\n`,
     });
     const report = await inspectSetup({ cwd: root, home: root, env: {} });
@@ -36,8 +37,9 @@ describe("inspectSetup", () => {
   test("warnings are listed apart from problems", async () => {
     const root = await tempTree({
       "config/config.toml": toml(
-        '[limit]\nmaxJobs = 3\n[[jobs]]\nname = "api"\npath = "/etc/api.json"\n',
+        '[limit]\nmaxJobs = 3\n[[jobs]]\nname = "api"\npath = "api.json"\n',
       ),
+      "config/api.json": "{}",
     });
     const report = await inspectSetup({ cwd: root, home: root, env: { KEY_V1: KEY } });
     expect(report.problems).toEqual([]);
@@ -46,5 +48,16 @@ describe("inspectSetup", () => {
       "warning: config/config.toml: limit: unknown key; did you mean limits?",
     );
     expect(report.lines.at(-1)).toBe("1 warning found");
+  });
+
+  test("a job whose file cannot be read now is a warning naming the job and the path", async () => {
+    const root = await tempTree({
+      "config/config.toml": toml('[[jobs]]\nname = "api"\npath = "missing.json"\n'),
+    });
+    const report = await inspectSetup({ cwd: root, home: root, env: { KEY_V1: KEY } });
+    expect(report.warnings).toEqual([
+      expect.objectContaining({ path: "job api", job: "api", warning: true }),
+    ]);
+    expect(report.warnings[0]!.message).toContain(join(root, "config/missing.json"));
   });
 });
