@@ -50,8 +50,10 @@ export async function loadContext(
     json: args.json,
     secrets: secretValues(keys),
   });
-  if (envFile) log.debug(`env file: ${envFile}`);
-  if (envFile) warnIfShared(envFile, log);
+  if (envFile) {
+    log.debug(`env file: ${envFile}`);
+    warnIfShared(envFile, log);
+  }
   return { config, envFile, keys, lookup: (kid) => lookupKey(keys, kid), log };
 }
 
