@@ -44,16 +44,6 @@ interface WallTime {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** True when `timeZone` is an IANA name (or "UTC") that Intl knows. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (formatter) return formatter;

@@ -51,13 +51,10 @@ export function keyRing(kids: string[], primary = kids[0]!): KeyRing & { lookup:
 
 /** The same ring without `kid`, as after its variable was removed. */
 export function withoutKey(ring: KeyRing, kid: string): KeyRing & { lookup: KeyLookup } {
-  const keys = new Map([...ring.keys].filter(([id]) => id !== lookupId(kid)));
+  const gone = lookupKey(ring, kid);
+  const keys = new Map([...ring.keys].filter(([, key]) => key !== gone));
   const next = { primary: ring.primary, keys };
   return { ...next, lookup: (id) => lookupKey(next, id) };
-}
-
-function lookupId(kid: string): string {
-  return keyVariableName(kid).slice("KEY_".length).toLowerCase();
 }
 
 /** A store on a fresh, empty bucket of the test MinIO. */

@@ -26,24 +26,32 @@ export interface SsbResult {
   ms: number;
 }
 
-/** Runs `ssb ARGS` from source with exactly `env` (plus PATH) in `cwd`. */
-export async function runSsb(
+/** Starts `ssb ARGS` from source with exactly `env` (plus PATH) in `cwd`, without waiting. */
+export function spawnSsb(
   args: string[],
   opts: { env: Record<string, string | undefined>; cwd: string },
-): Promise<SsbResult> {
+) {
   const env = Object.fromEntries(
     Object.entries({ PATH: process.env.PATH ?? "/usr/bin:/bin", ...opts.env }).filter(
       (entry): entry is [string, string] => entry[1] !== undefined,
     ),
   );
-  const started = performance.now();
-  const child = Bun.spawn([process.execPath, "--no-env-file", MAIN, ...args], {
+  return Bun.spawn([process.execPath, "--no-env-file", MAIN, ...args], {
     cwd: opts.cwd,
     env,
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
+}
+
+/** Runs `ssb ARGS` from source with exactly `env` (plus PATH) in `cwd`. */
+export async function runSsb(
+  args: string[],
+  opts: { env: Record<string, string | undefined>; cwd: string },
+): Promise<SsbResult> {
+  const started = performance.now();
+  const child = spawnSsb(args, opts);
   const [stdout, stderr, code] = await Promise.all([
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),

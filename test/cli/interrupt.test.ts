@@ -3,24 +3,11 @@ import { ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, newWorkspace, tomlConfig, type Workspace } from "./cli.ts";
+import { newWorkspace, spawnSsb, tomlConfig, type Workspace } from "./cli.ts";
 
-const MAIN = join(ROOT, "src/cli/main.ts");
-
-/** Starts `ssb ARGS` in the background, as an operator's shell or systemd would. */
-function spawnSsb(ws: Workspace, args: string[]) {
-  const env = Object.fromEntries(
-    Object.entries({ PATH: process.env.PATH, ...ws.env }).filter(
-      (e): e is [string, string] => e[1] !== undefined,
-    ),
-  );
-  return Bun.spawn([process.execPath, "--no-env-file", MAIN, ...args], {
-    cwd: ws.dir,
-    env,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+/** `ssb ARGS` in the workspace, in the background, as an operator's shell or systemd starts it. */
+function spawnInWorkspace(ws: Workspace, args: string[]) {
+  return spawnSsb(args, { env: ws.env, cwd: ws.dir });
 }
 
 async function waitFor(
@@ -43,7 +30,7 @@ describe("an interrupted command cleans up after itself", () => {
     const uploads = async () =>
       (await ws.s3.send(new ListMultipartUploadsCommand({ Bucket: ws.bucket }))).Uploads ?? [];
 
-    const child = spawnSsb(ws, ["run", "--config", "config.toml"]);
+    const child = spawnInWorkspace(ws, ["run", "--config", "config.toml"]);
     await waitFor("the multipart upload to start", async () => (await uploads()).length > 0);
     child.kill("SIGTERM");
 
@@ -61,7 +48,14 @@ describe("an interrupted command cleans up after itself", () => {
     const out = join(ws.dir, "out");
     mkdirSync(out);
 
-    const child = spawnSsb(ws, ["restore", "rdb", "--to", "out/", "--config", "config.toml"]);
+    const child = spawnInWorkspace(ws, [
+      "restore",
+      "rdb",
+      "--to",
+      "out/",
+      "--config",
+      "config.toml",
+    ]);
     await waitFor("the temporary file to appear", () => readdirSync(out).length > 0);
     child.kill("SIGTERM");
 
