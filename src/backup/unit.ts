@@ -70,17 +70,7 @@ export async function backUpUnit(
       results.set(job.name, failed(job, Date.now() - startedAt, errorMessage(error)));
     }
   }
-  if (results.size > 0) {
-    for (const job of unit.jobs) {
-      if (!results.has(job.name)) {
-        results.set(
-          job.name,
-          failed(job, 0, `not backed up: another member of group ${unit.group} failed`),
-        );
-      }
-    }
-    return logResults([...results.values()], log);
-  }
+  if (results.size > 0) return logResults(withRestOfGroup(unit, results), log);
 
   if (
     reference &&
@@ -150,17 +140,9 @@ export async function backUpUnit(
 
   const allUploaded = unit.jobs.every((job) => results.get(job.name)?.outcome === "uploaded");
   if (!allUploaded) {
-    for (const job of unit.jobs) {
-      if (!results.has(job.name)) {
-        results.set(
-          job.name,
-          failed(job, 0, `not backed up: another member of group ${unit.group} failed`),
-        );
-      }
-    }
     if (unit.group)
       log.warn(`group ${unit.group}: set ${formatBackupTime(runTime)} is incomplete; not pruning`);
-    return logResults([...results.values()], log);
+    return logResults(withRestOfGroup(unit, results), log);
   }
 
   try {
@@ -170,6 +152,15 @@ export async function backUpUnit(
     for (const result of results.values()) result.error = errorMessage(error);
   }
   return logResults([...results.values()], log);
+}
+
+/** The results so far, plus a failure for each member that was not reached because another failed. */
+function withRestOfGroup(unit: Unit, results: Map<string, JobResult>): JobResult[] {
+  return unit.jobs.map(
+    (job) =>
+      results.get(job.name) ??
+      failed(job, 0, `not backed up: another member of group ${unit.group} failed`),
+  );
 }
 
 /** Keys needed to compare with the reference backup when it was fingerprinted under another key id. */
