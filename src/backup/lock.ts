@@ -38,7 +38,6 @@ interface LockHolder {
   pid: number;
   host: string;
   startedAt: string;
-  config?: string;
 }
 
 const LOCK_EX = 2;
@@ -186,14 +185,17 @@ function tryLock(fd: number): boolean {
  * that names the process holding it. On success the lock file holds this process's pid,
  * host and start time until `release()` (or the process's exit).
  */
-export function acquireRunLock(path: string, options: { config?: string } = {}): RunLock {
+export function acquireRunLock(path: string): RunLock {
   preparePrivateDir(dirname(path));
 
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
   } catch (cause) {
-    throw new SsbError(`could not open the lock file ${path}: ${errorMessage(cause)}`, { cause });
+    throw new SsbError(
+      `could not open the lock file ${path}: ${errorMessage(cause)}; check that the user running ssb may write to ${dirname(path)}`,
+      { cause },
+    );
   }
 
   let locked: boolean;
@@ -201,7 +203,10 @@ export function acquireRunLock(path: string, options: { config?: string } = {}):
     locked = tryLock(fd);
   } catch (cause) {
     closeSync(fd);
-    throw new SsbError(`could not lock ${path}: ${errorMessage(cause)}`, { cause });
+    throw new SsbError(
+      `could not lock ${path}: ${errorMessage(cause)}; the file system may not support locks, so put /tmp or /run on a local disk`,
+      { cause },
+    );
   }
   if (!locked) {
     closeSync(fd);
@@ -214,7 +219,6 @@ export function acquireRunLock(path: string, options: { config?: string } = {}):
     pid: process.pid,
     host: hostname(),
     startedAt: formatBackupTime(new Date()),
-    ...(options.config ? { config: options.config } : {}),
   };
   try {
     ftruncateSync(fd, 0);
